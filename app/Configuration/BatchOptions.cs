@@ -1,0 +1,15 @@
+namespace BatchJob.Configuration;
+
+/// <summary>Everything the run needs, validated once at start (see <see cref="OptionsReader"/>).</summary>
+public sealed record BatchOptions(
+    string AppEnvironment,
+    string InputPath,
+    string? OutputPath,
+    int BatchSize,
+    double CpuBurnMs,
+    int MaxLineBytes,
+    double MaxFailedRatio,
+    LogFormat LogFormat,
+    bool LogRecords,
+    CostOptions Cost,
+    TelemetryOptions Telemetry);

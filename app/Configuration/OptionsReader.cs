@@ -1,0 +1,252 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using OpenTelemetry.Exporter;
+
+namespace BatchJob.Configuration;
+
+/// <summary>
+/// Turns raw configuration into <see cref="BatchOptions"/>, checking every key and collecting
+/// every problem, so a bad value stops the run before the first record with a message that
+/// names the key, the value and what is allowed.
+/// </summary>
+public sealed class OptionsReader
+{
+    /// <summary>The sample that ships next to the binary; the default input.</summary>
+    public const string BundledInput = "data/input.jsonl";
+
+    private readonly IConfiguration _config;
+    private readonly List<string> _errors = [];
+
+    private OptionsReader(IConfiguration config) => _config = config;
+
+    /// <summary>Reads and validates all options; throws <see cref="ConfigurationException"/> listing every problem.</summary>
+    /// <param name="workingDirectory">Relative INPUT_PATH and OUTPUT_PATH are resolved against it.</param>
+    public static BatchOptions Read(IConfiguration config, string workingDirectory)
+    {
+        var reader = new OptionsReader(config);
+        var options = reader.ReadAll(workingDirectory);
+        return reader._errors.Count == 0 ? options : throw new ConfigurationException(reader._errors);
+    }
+
+    private BatchOptions ReadAll(string workingDirectory)
+    {
+        var appEnv = Text(ConfigKeys.AppEnv);
+        if (appEnv.Length == 0)
+        {
+            Fail(ConfigKeys.AppEnv, appEnv, "a non-empty environment name, e.g. local, dev, prod");
+        }
+
+        var inputPath = ReadInputPath(workingDirectory);
+        var output = Text(ConfigKeys.OutputPath);
+        var outputPath = output.Length == 0 ? null : Path.GetFullPath(output, workingDirectory);
+        if (outputPath is not null && !Directory.Exists(Path.GetDirectoryName(outputPath)))
+        {
+            Fail(ConfigKeys.OutputPath, output, "a file path whose folder exists");
+        }
+
+        return new BatchOptions(
+            appEnv,
+            inputPath,
+            outputPath,
+            BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
+            CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
+            MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),
+            MaxFailedRatio: Double(ConfigKeys.MaxFailedRatio, min: 0, max: 1),
+            LogFormat: Choice(ConfigKeys.LogFormat, new Dictionary<string, LogFormat> { ["lab"] = LogFormat.Lab, ["clef"] = LogFormat.Clef }),
+            LogRecords: Bool(ConfigKeys.LogRecords),
+            ReadCost(),
+            ReadTelemetry());
+    }
+
+    private string ReadInputPath(string workingDirectory)
+    {
+        var input = Text(ConfigKeys.InputPath);
+        var path = input.Length == 0
+            ? Path.Combine(AppContext.BaseDirectory, BundledInput)
+            : Path.GetFullPath(input, workingDirectory);
+        if (!File.Exists(path))
+        {
+            Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");
+        }
+
+        return path;
+    }
+
+    private CostOptions ReadCost()
+    {
+        var cpuRequest = CpuQuantity(ConfigKeys.CpuRequest);
+        var cpuLimit = CpuQuantity(ConfigKeys.CpuLimit);
+        var memoryRequest = MemoryQuantity(ConfigKeys.MemoryRequest);
+        var memoryLimit = MemoryQuantity(ConfigKeys.MemoryLimit);
+        if (cpuRequest > cpuLimit && cpuLimit > 0)
+        {
+            Fail(ConfigKeys.CpuRequest, Text(ConfigKeys.CpuRequest), $"at most CPU_LIMIT ({Text(ConfigKeys.CpuLimit)}), as Kubernetes requires");
+        }
+
+        if (memoryRequest > memoryLimit && memoryLimit > 0)
+        {
+            Fail(ConfigKeys.MemoryRequest, Text(ConfigKeys.MemoryRequest), $"at most MEMORY_LIMIT ({Text(ConfigKeys.MemoryLimit)}), as Kubernetes requires");
+        }
+
+        return new CostOptions(
+            Enabled: Bool(ConfigKeys.EnableCostTracking),
+            CpuPerHour: Price(ConfigKeys.CostPerCpuHour),
+            MemoryGbPerHour: Price(ConfigKeys.CostPerMemoryGbHour),
+            TargetPerRecord: Price(ConfigKeys.CostPerRecordTarget),
+            cpuRequest,
+            cpuLimit,
+            memoryRequest,
+            memoryLimit);
+    }
+
+    private TelemetryOptions ReadTelemetry()
+    {
+        var endpointText = Text(ConfigKeys.OtlpEndpoint);
+        if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
+        {
+            Fail(ConfigKeys.OtlpEndpoint, endpointText, "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            endpoint = new Uri("http://localhost:4317");
+        }
+
+        var serviceName = Text(ConfigKeys.ServiceName);
+        if (serviceName.Length == 0)
+        {
+            Fail(ConfigKeys.ServiceName, serviceName, "a non-empty service name, e.g. batch-inference-service");
+        }
+
+        var exporters = new Dictionary<string, bool> { ["otlp"] = true, ["none"] = false };
+        var retry = new Dictionary<string, bool> { ["in_memory"] = true, ["disabled"] = false };
+        var traceParent = Text(ConfigKeys.TraceParent);
+        if (traceParent.Length > 0 && !System.Diagnostics.ActivityContext.TryParse(traceParent, null, out _))
+        {
+            Fail(ConfigKeys.TraceParent, traceParent, "a W3C traceparent, e.g. 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        }
+
+        return new TelemetryOptions(
+            Enabled: Bool(ConfigKeys.EnableTelemetry),
+            serviceName,
+            endpoint,
+            Choice(ConfigKeys.OtlpProtocol, new Dictionary<string, OtlpExportProtocol> { ["grpc"] = OtlpExportProtocol.Grpc, ["http/protobuf"] = OtlpExportProtocol.HttpProtobuf }),
+            ExportTraces: Choice(ConfigKeys.TracesExporter, exporters),
+            ExportMetrics: Choice(ConfigKeys.MetricsExporter, exporters),
+            ExportTimeoutMs: Int(ConfigKeys.OtlpTimeout, min: 100, max: 600_000),
+            RetryOnFailure: Choice(ConfigKeys.OtlpRetry, retry),
+            FlushTimeoutMs: Int(ConfigKeys.FlushTimeout, min: 100, max: 600_000),
+            MaxQueueSize: Int(ConfigKeys.BspMaxQueueSize, min: 1, max: 10_000_000),
+            MetricExportIntervalMs: Int(ConfigKeys.MetricExportInterval, min: 100, max: 86_400_000),
+            ReadResourceAttributes(),
+            traceParent.Length == 0 ? null : traceParent,
+            Text(ConfigKeys.TraceState) is { Length: > 0 } state ? state : null);
+    }
+
+    /// <summary>OTEL_RESOURCE_ATTRIBUTES: <c>key1=value1,key2=value2</c>, values percent-decoded as the spec says.</summary>
+    private List<KeyValuePair<string, object>> ReadResourceAttributes()
+    {
+        var text = Text(ConfigKeys.ResourceAttributes);
+        var attributes = new List<KeyValuePair<string, object>>();
+        foreach (var pair in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                Fail(ConfigKeys.ResourceAttributes, text, "comma-separated key=value pairs, e.g. team=ml,deployment.environment.name=lab");
+                break;
+            }
+
+            attributes.Add(new(pair[..equals].Trim(), Uri.UnescapeDataString(pair[(equals + 1)..].Trim())));
+        }
+
+        return attributes;
+    }
+
+    private string Text(string key) => (_config[key] ?? string.Empty).Trim();
+
+    private void Fail(string key, string value, string allowed) =>
+        _errors.Add($"{key}='{value}' is not valid: expected {allowed}.");
+
+    private bool Bool(string key)
+    {
+        var text = Text(key);
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Fail(key, text, "true or false");
+        return false;
+    }
+
+    private int Int(string key, int min, int max)
+    {
+        var text = Text(key);
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Fail(key, text, $"a whole number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return min;
+    }
+
+    private double Double(string key, double min, double max)
+    {
+        var text = Text(key);
+        if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        {
+            return value;
+        }
+
+        Fail(key, text, $"a number from {min.ToString(CultureInfo.InvariantCulture)} to {max.ToString(CultureInfo.InvariantCulture)}");
+        return min;
+    }
+
+    private decimal Price(string key)
+    {
+        var text = Text(key);
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        Fail(key, text, "a non-negative amount in US dollars, e.g. 0.04");
+        return 0;
+    }
+
+    private decimal CpuQuantity(string key)
+    {
+        var text = Text(key);
+        if (Quantity.TryParse(text, out var cores) && cores > 0)
+        {
+            return cores;
+        }
+
+        Fail(key, text, $"a positive CPU amount as {Quantity.Syntax}");
+        return 0;
+    }
+
+    private decimal MemoryQuantity(string key)
+    {
+        const decimal OneMiB = 1024 * 1024;
+        var text = Text(key);
+        if (Quantity.TryParse(text, out var bytes) && bytes >= OneMiB)
+        {
+            return bytes;
+        }
+
+        // A bare "0.5" or "512" here is bytes, not GiB or MiB: almost always a missing suffix.
+        Fail(key, text, $"at least 1Mi of memory as {Quantity.Syntax}; a bare number is bytes, so write 512Mi, not 512");
+        return 0;
+    }
+
+    private T Choice<T>(string key, Dictionary<string, T> allowed)
+    {
+        var text = Text(key);
+        if (allowed.TryGetValue(text.ToLowerInvariant(), out var value))
+        {
+            return value;
+        }
+
+        Fail(key, text, "one of " + string.Join(", ", allowed.Keys));
+        return allowed.Values.First();
+    }
+}

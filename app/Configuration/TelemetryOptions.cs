@@ -1,0 +1,20 @@
+using OpenTelemetry.Exporter;
+
+namespace BatchJob.Configuration;
+
+/// <summary>Where and how traces and metrics go. <c>Enabled</c> false means no SDK is started at all.</summary>
+public sealed record TelemetryOptions(
+    bool Enabled,
+    string ServiceName,
+    Uri Endpoint,
+    OtlpExportProtocol Protocol,
+    bool ExportTraces,
+    bool ExportMetrics,
+    int ExportTimeoutMs,
+    bool RetryOnFailure,
+    int FlushTimeoutMs,
+    int MaxQueueSize,
+    int MetricExportIntervalMs,
+    IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes,
+    string? TraceParent,
+    string? TraceState);

@@ -1,0 +1,23 @@
+namespace BatchJob;
+
+/// <summary>
+/// The process exit codes; README, setup.md and the Job's podFailurePolicy use these numbers.
+/// Each failure kind has its own code so Kubernetes (and people) can tell them apart.
+/// </summary>
+public enum ExitCode
+{
+    /// <summary>Every record accounted for and the failed ratio within MAX_FAILED_RATIO.</summary>
+    Success = 0,
+
+    /// <summary>An unexpected error: a bug or the environment; worth a retry.</summary>
+    Crash = 1,
+
+    /// <summary>Bad configuration or missing/unreadable input: a retry cannot help.</summary>
+    InvalidConfiguration = 2,
+
+    /// <summary>More failed records than MAX_FAILED_RATIO allows: the data needs fixing, not a retry.</summary>
+    TooManyFailedRecords = 3,
+
+    /// <summary>Stopped by SIGTERM or Ctrl+C (128 + SIGTERM, as shells report it) after a clean flush.</summary>
+    Interrupted = 143,
+}

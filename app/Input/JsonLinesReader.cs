@@ -1,0 +1,136 @@
+using System.Buffers;
+
+namespace BatchJob.Input;
+
+/// <summary>
+/// Streams lines out of a JSON Lines file through one reused buffer: never the whole file in memory,
+/// never a string per line. Handles LF and CRLF, a UTF-8 byte order mark, a last line without a
+/// newline, and lines over <c>maxLineBytes</c>, which are skipped as they stream past.
+/// </summary>
+public sealed class JsonLinesReader : IDisposable
+{
+    private const int ReadChunk = 64 * 1024;
+
+    private readonly Stream _stream;
+    private readonly int _maxLineBytes;
+    private byte[] _buffer;
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private bool _atFileStart = true;
+
+    public JsonLinesReader(Stream stream, int maxLineBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
+        _stream = stream;
+        _maxLineBytes = maxLineBytes;
+        // Room for the longest allowed line, its CRLF, and a full read: a line that does not fit is too long.
+        _buffer = ArrayPool<byte>.Shared.Rent(maxLineBytes + 2 + ReadChunk);
+    }
+
+    /// <summary>1-based number of the line last returned.</summary>
+    public long LineNumber { get; private set; }
+
+    /// <summary>Bytes of input consumed so far.</summary>
+    public long BytesRead { get; private set; }
+
+    /// <summary>Reads the next line. <paramref name="line"/> is valid until the next call; for <see cref="LineKind.TooLong"/> it is empty.</summary>
+    public LineKind Read(out ReadOnlySpan<byte> line)
+    {
+        line = default;
+        var skipping = false;
+        while (true)
+        {
+            var pending = _buffer.AsSpan(_start, _end - _start);
+            var newline = pending.IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                _start += newline + 1;
+                LineNumber++;
+                if (skipping)
+                {
+                    return LineKind.TooLong;
+                }
+
+                return Classify(pending[..newline], out line);
+            }
+
+            if (skipping || pending.Length > _maxLineBytes + 1)
+            {
+                // No newline within the limit: drop what we hold and skip to the next newline.
+                skipping = true;
+                _start = _end = 0;
+            }
+
+            if (_eof)
+            {
+                if (skipping)
+                {
+                    LineNumber++;
+                    return LineKind.TooLong;
+                }
+
+                if (pending.IsEmpty)
+                {
+                    return LineKind.End;
+                }
+
+                _start = _end;
+                LineNumber++;
+                return Classify(pending, out line);
+            }
+
+            Fill();
+        }
+    }
+
+    private LineKind Classify(ReadOnlySpan<byte> raw, out ReadOnlySpan<byte> line)
+    {
+        line = raw.EndsWith((byte)'\r') ? raw[..^1] : raw;
+        if (line.Length > _maxLineBytes)
+        {
+            line = default;
+            return LineKind.TooLong;
+        }
+
+        return line.IndexOfAnyExcept(" \t\r"u8) < 0 ? LineKind.Blank : LineKind.Content;
+    }
+
+    private void Fill()
+    {
+        if (_start > 0)
+        {
+            // Keep the partial line, move it to the front.
+            _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
+            _end -= _start;
+            _start = 0;
+        }
+
+        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        if (read == 0)
+        {
+            _eof = true;
+            return;
+        }
+
+        BytesRead += read;
+        _end += read;
+        if (_atFileStart && _end >= 3)
+        {
+            _atFileStart = false;
+            if (_buffer.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+            {
+                _start = 3;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
+    }
+}

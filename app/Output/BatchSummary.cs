@@ -1,0 +1,44 @@
+namespace BatchJob.Output;
+
+/// <summary>The end-of-batch numbers, all measured. Cost fields are null when cost tracking is off.</summary>
+public sealed record BatchSummary(
+    long TotalRecords,
+    long Successful,
+    long Failed,
+    long BlankLines,
+    double AvgPrediction,
+    double TotalLatencyMs,
+    double AvgLatencyMs,
+    double? TotalCostUsd,
+    double? CostPerRecordUsd,
+    double CpuUtilization,
+    double MemoryUsedMb,
+    double BatchProcessingMs,
+    bool Interrupted)
+{
+    /// <summary>Spans the SDK could not queue for export (queue full); set once telemetry has shut down.</summary>
+    public long SpansDropped { get; init; }
+
+    /// <summary>The summary's fields in the order the guide prints them, extras after.</summary>
+    public IEnumerable<(string Name, object Value)> Fields()
+    {
+        yield return ("total_records", TotalRecords);
+        yield return ("successful", Successful);
+        yield return ("failed", Failed);
+        yield return ("avg_prediction", AvgPrediction);
+        yield return ("total_latency_ms", TotalLatencyMs);
+        yield return ("avg_latency_ms", AvgLatencyMs);
+        if (TotalCostUsd is { } total && CostPerRecordUsd is { } perRecord)
+        {
+            yield return ("total_cost_usd", total);
+            yield return ("cost_per_record_usd", perRecord);
+        }
+
+        yield return ("cpu_utilization", CpuUtilization);
+        yield return ("memory_used_mb", MemoryUsedMb);
+        yield return ("blank_lines", BlankLines);
+        yield return ("batch_processing_ms", BatchProcessingMs);
+        yield return ("spans_dropped", SpansDropped);
+        yield return ("interrupted", Interrupted);
+    }
+}

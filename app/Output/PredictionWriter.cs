@@ -1,0 +1,94 @@
+using System.Text;
+using BatchJob.Input;
+using BatchJob.Logging;
+
+namespace BatchJob.Output;
+
+/// <summary>
+/// Writes predictions in the FREE guide's format, <c>{"id": 1, "prediction": 6.0}</c> per line and a
+/// <c>{"summary": ...}</c> line last, to a temporary file beside the target that is renamed onto it
+/// only when complete: a reader never sees a torn file at <c>OUTPUT_PATH</c>.
+/// </summary>
+public sealed class PredictionWriter : IDisposable
+{
+    private readonly string _finalPath;
+    private readonly string _tempPath;
+    private readonly FileStream _file;
+    private readonly byte[] _line = new byte[256];
+    private bool _published;
+
+    public PredictionWriter(string path)
+    {
+        _finalPath = path;
+        _tempPath = $"{path}.{Environment.ProcessId}.tmp";
+        _file = new FileStream(_tempPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
+    }
+
+    public void Write(RecordId id, double prediction)
+    {
+        var span = _line.AsSpan();
+        var length = 0;
+        Append(span, ref length, "{\"id\": "u8);
+        if (id.Text is { } text)
+        {
+            // String ids are rare: JSON-escape them through the serializer.
+            _file.Write(span[..length]);
+            _file.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(text));
+            length = 0;
+        }
+        else
+        {
+            id.Number.TryFormat(span[length..], out var written, provider: System.Globalization.CultureInfo.InvariantCulture);
+            length += written;
+        }
+
+        Append(span, ref length, ", \"prediction\": "u8);
+        length += JsonNumbers.Format(prediction, span[length..]);
+        Append(span, ref length, "}\n"u8);
+        _file.Write(span[..length]);
+    }
+
+    /// <summary>Flushes buffered lines to the temporary file (at every BATCH_SIZE records).</summary>
+    public void Flush() => _file.Flush();
+
+    /// <summary>Writes the summary line, syncs to disk and moves the file into place.</summary>
+    public void Publish(long records, double avgPrediction, bool interrupted)
+    {
+        var summary = new StringBuilder("{\"summary\": {\"records\": ")
+            .Append(records)
+            .Append(", \"avg_prediction\": ")
+            .Append(Encoding.UTF8.GetString(FormatDouble(avgPrediction)));
+        if (interrupted)
+        {
+            summary.Append(", \"interrupted\": true");
+        }
+
+        _file.Write(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));
+        _file.Flush(flushToDisk: true);
+        _file.Dispose();
+        File.Move(_tempPath, _finalPath, overwrite: true);
+        _published = true;
+    }
+
+    public void Dispose()
+    {
+        _file.Dispose();
+        if (!_published)
+        {
+            // A run that did not finish leaves nothing half-written behind.
+            File.Delete(_tempPath);
+        }
+    }
+
+    private static byte[] FormatDouble(double value)
+    {
+        Span<byte> buffer = stackalloc byte[40];
+        return buffer[..JsonNumbers.Format(value, buffer)].ToArray();
+    }
+
+    private static void Append(Span<byte> destination, ref int length, ReadOnlySpan<byte> text)
+    {
+        text.CopyTo(destination[length..]);
+        length += text.Length;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using BatchJob.Configuration;
+using BatchJob.Cost;
+using BatchJob.Inference;
+using BatchJob.Input;
+using BatchJob.Logging;
+using BatchJob.Output;
+using BatchJob.Telemetry;
+
+namespace BatchJob.Processing;
+
+/// <summary>
+/// The pipeline, one record at a time: read a line, parse it, predict, time it, cost it, record
+/// its span and metrics, log it, write it. Nothing is held per record after it is done, so memory
+/// stays flat however long the input.
+/// </summary>
+public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log)
+{
+    private readonly RecordParser _parser = new();
+    private readonly SumModel _model = new(options.CpuBurnMs);
+    private readonly CostModel _cost = new(options.Cost);
+    private readonly BatchStatistics _stats = new();
+
+    /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
+    /// <exception cref="InputException">The input cannot be opened or read.</exception>
+    public BatchResult Run(CancellationToken cancellation)
+    {
+        var usage = new ResourceUsage();
+        using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, ParentContext());
+        batch?.SetTag("batch.input", options.InputPath);
+
+        using var input = OpenInput();
+        using var reader = new JsonLinesReader(input, options.MaxLineBytes);
+        using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
+        while (!cancellation.IsCancellationRequested)
+        {
+            var kind = Read(reader, out var line);
+            if (kind == LineKind.End)
+            {
+                break;
+            }
+
+            if (kind == LineKind.Blank)
+            {
+                _stats.AddBlank();
+                continue;
+            }
+
+            ProcessLine(kind, line, reader.LineNumber, output);
+            if (_stats.Total % options.BatchSize == 0)
+            {
+                output?.Flush();
+            }
+        }
+
+        var interrupted = cancellation.IsCancellationRequested;
+        var result = Complete(usage, interrupted);
+        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted);
+        return result;
+    }
+
+    private ActivityContext ParentContext() =>
+        options.Telemetry.TraceParent is { } traceParent
+        && ActivityContext.TryParse(traceParent, options.Telemetry.TraceState, isRemote: true, out var parent)
+            ? parent
+            : default;
+
+    private FileStream OpenInput()
+    {
+        using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchStartSpan);
+        try
+        {
+            var stream = new FileStream(options.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            span?.SetTag("input.path", options.InputPath).SetTag("input.bytes", stream.Length);
+            log.JobStarting(options.AppEnvironment, options.InputPath, stream.Length, options.OutputPath, _cost.CpuCores, _cost.MemoryMiB, options.Cost.Enabled);
+            return stream;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            span?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw new InputException($"cannot open '{options.InputPath}': {e.Message}", e);
+        }
+    }
+
+    private LineKind Read(JsonLinesReader reader, out ReadOnlySpan<byte> line)
+    {
+        try
+        {
+            return reader.Read(out line);
+        }
+        catch (IOException e)
+        {
+            throw new InputException($"cannot read '{options.InputPath}' after line {reader.LineNumber}: {e.Message}", e);
+        }
+    }
+
+    private void ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var span = telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
+        if (kind == LineKind.TooLong)
+        {
+            Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);
+            return;
+        }
+
+        if (!_parser.TryParse(line, out var record, out var error, out var idSeen))
+        {
+            Fail(span, lineNumber, error!, idSeen);
+            return;
+        }
+
+        var prediction = _model.Predict(record.Features);
+        if (double.IsNaN(prediction))
+        {
+            Fail(span, lineNumber, "the sum of the features overflows a double", record.Id);
+            return;
+        }
+
+        // Cost is computed from the latency as printed, so every log line checks against the formula.
+        var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 4);
+        var costUsd = _cost.CostUsd(latencyMs);
+        if (span is not null)
+        {
+            span.SetTag("record.id", record.Id.ToAttribute());
+            span.SetTag("prediction", prediction);
+            span.SetTag("latency_ms", latencyMs);
+            if (options.Cost.Enabled)
+            {
+                span.SetTag("cost_usd", costUsd);
+            }
+
+            span.SetTag("cpu_cores", _cost.CpuCores);
+            span.SetTag("memory_mb", _cost.MemoryMiB);
+        }
+
+        telemetry.RecordsProcessed.Add(1);
+        telemetry.RecordLatency.Record(latencyMs);
+        if (options.LogRecords)
+        {
+            log.RecordProcessed(record.Id, prediction, latencyMs, options.Cost.Enabled ? costUsd : null);
+        }
+
+        output?.Write(record.Id, prediction);
+        _stats.AddSuccess(prediction, latencyMs, costUsd);
+    }
+
+    private void Fail(Activity? span, long lineNumber, string error, RecordId? id)
+    {
+        if (span is not null)
+        {
+            span.SetStatus(ActivityStatusCode.Error, error);
+            span.SetTag("record.line", lineNumber);
+            if (id is { } known)
+            {
+                span.SetTag("record.id", known.ToAttribute());
+            }
+        }
+
+        log.RecordFailed(lineNumber, error, id);
+        _stats.AddFailure();
+    }
+
+    private BatchResult Complete(ResourceUsage usage, bool interrupted)
+    {
+        using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
+        var summary = _stats.ToSummary(
+            options.Cost.Enabled,
+            usage.CpuUtilization(_cost.CpuCores),
+            ResourceUsage.PeakMemoryMb(),
+            usage.ElapsedMs,
+            interrupted);
+
+        telemetry.BatchProcessing.Record(summary.BatchProcessingMs);
+        telemetry.CpuUtilization.Record(summary.CpuUtilization);
+        if (summary.TotalCostUsd is { } totalCost && summary.CostPerRecordUsd is { } perRecord)
+        {
+            telemetry.BatchCost.Record(totalCost);
+            telemetry.CostPerRecord.Record(perRecord);
+        }
+
+        if (span is not null)
+        {
+            foreach (var (name, value) in summary.Fields())
+            {
+                span.SetTag(name, value);
+            }
+        }
+
+        return new BatchResult(summary, span?.Context ?? default);
+    }
+}
