@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace BatchJob.Tests.Support;
+
+/// <summary>
+/// The worker as it ships: <c>dotnet publish</c>ed once per test run (Release) and started as a
+/// real process with exactly the environment a test gives it, in an empty working directory so
+/// no stray <c>.env</c> is read. Process-level tests (manifests, OTLP, signals) share it.
+/// </summary>
+public static class PublishedWorker
+{
+    private static readonly Lazy<string> Published = new(Publish, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>Path of the published <c>BatchJob</c> executable.</summary>
+    public static string Executable => Published.Value;
+
+    /// <summary>Starts the worker; the caller owns the process (read its output, wait for it, signal it).</summary>
+    /// <param name="environment">Variables to set (null value removes one). OTEL_*, and every configuration key, are cleared first so the host machine cannot leak in.</param>
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var info = new ProcessStartInfo(Executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? Directory.CreateTempSubdirectory("batchjob-run-").FullName,
+        };
+        foreach (var key in info.Environment.Keys.ToList())
+        {
+            if (key.StartsWith("OTEL_", StringComparison.Ordinal) || key is "TRACEPARENT" or "TRACESTATE"
+                || BatchJob.Configuration.ConfigKeys.Configurable.Contains(key))
+            {
+                info.Environment.Remove(key);
+            }
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(key);
+            }
+            else
+            {
+                info.Environment[key] = value;
+            }
+        }
+
+        foreach (var arg in args ?? [])
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start " + Executable);
+    }
+
+    /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
+    public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null)
+    {
+        var clock = Stopwatch.StartNew();
+        using var process = Start(environment, args, workingDirectory);
+        return await CollectAsync(process, clock, timeout ?? TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Waits for a started worker and gathers its output.</summary>
+    public static async Task<WorkerRun> CollectAsync(Process process, Stopwatch clock, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(clock);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"worker did not exit within {timeout}; stdout so far:\n{await stdout}");
+        }
+
+        var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return new WorkerRun(process.ExitCode, lines, await stderr, clock.Elapsed);
+    }
+
+    private static string Publish()
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, "published-worker");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "publish", Repo.File("app", "BatchJob.csproj"), "-c", "Release", "-o", output, "--nologo" })
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        // A publish inside a test run must not inherit the test host's MSBuild node settings.
+        info.Environment.Remove("MSBuildExtensionsPath");
+        info.Environment.Remove("MSBUILD_EXE_PATH");
+        info.Environment.Remove("MSBuildSDKsPath");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        return Path.Combine(output, "BatchJob");
+    }
+}
