@@ -37,13 +37,7 @@ public sealed class OptionsReader
         }
 
         var inputPath = ReadInputPath(workingDirectory);
-        var output = Text(ConfigKeys.OutputPath);
-        var outputPath = output.Length == 0 ? null : Path.GetFullPath(output, workingDirectory);
-        if (outputPath is not null && !Directory.Exists(Path.GetDirectoryName(outputPath)))
-        {
-            Fail(ConfigKeys.OutputPath, output, "a file path whose folder exists");
-        }
-
+        var outputPath = ReadOutputPath(workingDirectory);
         return new BatchOptions(
             appEnv,
             inputPath,
@@ -67,6 +61,35 @@ public sealed class OptionsReader
         if (!File.Exists(path))
         {
             Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");
+        }
+
+        return path;
+    }
+
+    /// <summary>OUTPUT_PATH is checked by writing a probe file beside it, so an unwritable folder stops the run before any record.</summary>
+    private string? ReadOutputPath(string workingDirectory)
+    {
+        var output = Text(ConfigKeys.OutputPath);
+        if (output.Length == 0)
+        {
+            return null;
+        }
+
+        var path = Path.GetFullPath(output, workingDirectory);
+        try
+        {
+            if (Directory.Exists(path))
+            {
+                throw new IOException("it is a folder");
+            }
+
+            using (File.Create(path + ".probe", 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Fail(ConfigKeys.OutputPath, output, $"a file path in a writable folder ({e.Message})");
         }
 
         return path;

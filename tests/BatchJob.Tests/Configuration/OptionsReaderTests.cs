@@ -111,4 +111,12 @@ public sealed class OptionsReaderTests
         TestConfig.Errors(new Dictionary<string, string?> { ["TRACEPARENT"] = "00-xyz" })
             .Should().ContainSingle().Which.Should().StartWith("TRACEPARENT='00-xyz' is not valid: expected a W3C traceparent");
     }
+
+    [Theory]
+    [InlineData("/proc/predictions.jsonl")]
+    [InlineData("/no/such/folder/predictions.jsonl")]
+    [InlineData("/tmp")]
+    public void An_output_path_that_cannot_be_written_is_a_configuration_error(string path) =>
+        TestConfig.Errors(new Dictionary<string, string?> { ["OUTPUT_PATH"] = path })
+            .Should().ContainSingle().Which.Should().StartWith($"OUTPUT_PATH='{path}' is not valid: expected a file path in a writable folder (");
 }

@@ -110,4 +110,35 @@ public sealed class BatchApplicationTests
         lines.WithMessage("Record processed").Should().BeEmpty();
         lines.WithMessage("Batch job completed").Single().GetProperty("summary").GetProperty("successful").GetInt64().Should().Be(2);
     }
+
+    [Fact]
+    public void Exporters_set_to_none_keep_trace_ids_in_the_logs_and_report_no_loss()
+    {
+        var (code, lines, stdout) = InProcessRun.Run(new Dictionary<string, string?>
+        {
+            ["ENABLE_TELEMETRY"] = "true",
+            ["OTEL_TRACES_EXPORTER"] = "none",
+            ["OTEL_METRICS_EXPORTER"] = "none",
+        });
+
+        code.Should().Be(ExitCode.Success);
+        var init = lines.WithMessage("Initializing OpenTelemetry").Single();
+        init.GetProperty("traces").GetBoolean().Should().BeFalse();
+        init.GetProperty("metrics").GetBoolean().Should().BeFalse();
+        lines.WithMessage("Record processed").Should().HaveCount(2)
+            .And.OnlyContain(r => r.GetProperty("trace_id").GetString()!.Length == 32);
+        lines.Should().NotContain(l => l.GetProperty("level").GetString() == "WARN", stdout);
+    }
+
+    [Fact]
+    public void Telemetry_disabled_says_so_and_logs_no_trace_ids()
+    {
+        var (code, lines, _) = InProcessRun.Run(new Dictionary<string, string?> { ["ENABLE_TELEMETRY"] = "false" });
+
+        code.Should().Be(ExitCode.Success);
+        lines[0].GetProperty("message").GetString().Should().Be("Telemetry disabled");
+        var records = lines.WithMessage("Record processed").ToList();
+        records.Should().HaveCount(2);
+        records.Any(r => r.TryGetProperty("trace_id", out var _)).Should().BeFalse();
+    }
 }

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Processing;
+
+/// <summary>SIGTERM as Kubernetes sends it: the worker stops reading, finishes the record in hand, flushes, reports, exits 143.</summary>
+public sealed class ShutdownTests
+{
+    [Fact]
+    public async Task Sigterm_stops_cleanly_with_an_interrupted_summary_and_a_whole_output_file()
+    {
+        var input = InProcessRun.TempInput(string.Concat(Enumerable.Range(1, 2000).Select(i => $"{{\"id\": {i}, \"features\": [{i}, 1]}}\n")));
+        var output = Path.Combine(Path.GetDirectoryName(input)!, "predictions.jsonl");
+        var clock = Stopwatch.StartNew();
+        using var worker = PublishedWorker.Start(new Dictionary<string, string?>
+        {
+            ["INPUT_PATH"] = input,
+            ["OUTPUT_PATH"] = output,
+            // 20 ms of CPU per record: 40 s for the file, so the signal lands mid-batch.
+            ["CPU_BURN_MS"] = "20",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "1000",
+        });
+
+        var lines = new List<string>();
+        while (await worker.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("\"Record processed\"", StringComparison.Ordinal) && lines.Count > 10)
+            {
+                break;
+            }
+        }
+
+        var signalled = clock.Elapsed;
+        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var rest = await PublishedWorker.CollectAsync(worker, clock, TimeSpan.FromSeconds(30));
+        lines.AddRange(rest.StdoutLines);
+        var run = rest with { StdoutLines = lines };
+
+        run.ExitCode.Should().Be(143, run.ToString());
+        (run.Elapsed - signalled).Should().BeLessThan(TimeSpan.FromSeconds(5), "the pod's grace period must not run out; " + run);
+        var summary = run.Summary;
+        summary.GetProperty("interrupted").GetBoolean().Should().BeTrue();
+        var processed = run.WithMessage("Record processed").Select(r => r.GetProperty("id").GetInt64()).ToList();
+        processed.Should().NotBeEmpty().And.HaveCountLessThan(2000);
+        summary.GetProperty("successful").GetInt64().Should().Be(processed.Count);
+        run.WithMessage("Batch job interrupted").Should().ContainSingle();
+
+        // The output file is whole: exactly the processed records, then the summary marked interrupted.
+        var written = File.ReadAllLines(output);
+        written[..^1].Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()).Should().Equal(processed);
+        var fileSummary = JsonDocument.Parse(written[^1]).RootElement.GetProperty("summary");
+        fileSummary.GetProperty("records").GetInt64().Should().Be(processed.Count);
+        fileSummary.GetProperty("avg_prediction").GetDouble().Should().Be(processed.Average(i => i + 1.0));
+        fileSummary.GetProperty("interrupted").GetBoolean().Should().BeTrue();
+        Directory.GetFiles(Path.GetDirectoryName(output)!, "*.tmp").Should().BeEmpty();
+    }
+}
