@@ -34,10 +34,7 @@ public sealed class ShutdownTests
         }
 
         var signalled = clock.Elapsed;
-        using (var kill = Process.Start("kill", ["-TERM", worker.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        Signals.Send(worker.Id, Signals.SigTerm);
 
         var rest = await PublishedWorker.CollectAsync(worker, clock, TimeSpan.FromSeconds(30));
         lines.AddRange(rest.StdoutLines);

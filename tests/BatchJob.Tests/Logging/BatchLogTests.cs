@@ -1,0 +1,58 @@
+using System.Text;
+using System.Text.Json;
+using BatchJob.Input;
+using BatchJob.Logging;
+using Serilog;
+
+namespace BatchJob.Tests.Logging;
+
+public sealed class BatchLogTests
+{
+    private static List<JsonElement> Capture(Action<BatchLog> write)
+    {
+        using var stdout = new MemoryStream();
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero)).CreateLogger())
+        {
+            write(new BatchLog(logger));
+        }
+
+        return Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+    }
+
+    [Fact]
+    public void A_crash_is_one_ERROR_line_with_the_exception_inside_not_a_stack_dump()
+    {
+        Exception thrown;
+        try
+        {
+            throw new InvalidOperationException("disk on fire");
+        }
+        catch (InvalidOperationException e)
+        {
+            thrown = e;
+        }
+
+        var line = Capture(log => log.Crashed(thrown)).Should().ContainSingle().Subject;
+
+        line.GetProperty("level").GetString().Should().Be("ERROR");
+        line.GetProperty("message").GetString().Should().Be("Batch job crashed");
+        line.GetProperty("error").GetString().Should().Be("InvalidOperationException: disk on fire");
+        line.GetProperty("exception").GetString().Should().Contain(nameof(A_crash_is_one_ERROR_line_with_the_exception_inside_not_a_stack_dump));
+    }
+
+    [Fact]
+    public void Record_lines_omit_cost_when_cost_tracking_is_off_and_keep_string_ids_as_strings()
+    {
+        var lines = Capture(log =>
+        {
+            log.RecordProcessed(new RecordId(0, "rec-1"), 6.0, 0.5, null);
+            log.RecordProcessed(new RecordId(2, null), 15.0, 0.25, 1e-9);
+        });
+
+        lines[0].GetProperty("id").GetString().Should().Be("rec-1");
+        lines[0].TryGetProperty("cost_usd", out _).Should().BeFalse();
+        lines[1].GetProperty("id").GetInt64().Should().Be(2);
+        lines[1].GetProperty("cost_usd").GetDouble().Should().Be(1e-9);
+    }
+}
