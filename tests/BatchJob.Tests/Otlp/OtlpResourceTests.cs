@@ -11,6 +11,7 @@ public sealed class OtlpResourceTests
     public async Task Resource_carries_the_service_name_process_attributes_and_OTEL_RESOURCE_ATTRIBUTES(string protocol)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
+        _ = PublishedWorker.Executable;
         var clock = Stopwatch.StartNew();
         using var process = PublishedWorker.Start(OtlpRun.Environment(receiver, protocol,
             ("OTEL_SERVICE_NAME", "batch-inference-e2e"),
