@@ -9,7 +9,7 @@ internal sealed class MetricsReceiverService(OtlpReceiver receiver) : MetricsSer
     public override async Task<ExportMetricsServiceResponse> Export(ExportMetricsServiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!await receiver.AdmitAsync(OtlpReceiver.MetricsSignal, context.CancellationToken))
+        if (!await receiver.AdmitAsync(OtlpReceiver.MetricsSignal, context.RequestHeaders.Where(h => !h.IsBinary).Select(h => new KeyValuePair<string, string>(h.Key, h.Value)), context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "receiver refusing (test)"));
         }

@@ -30,6 +30,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<ReceivedMetric> _metrics = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _headers = new();
     private int _refused;
     private int _stopped;
 
@@ -79,6 +80,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedMetric> Metrics => [.. _metrics];
 
+    /// <summary>The request headers (metadata) of every export request, names in lowercase.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> RequestHeaders => [.. _headers];
+
     /// <summary>Requests refused on purpose, both signals.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
@@ -118,8 +122,9 @@ public sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>Counts the attempt, waits <see cref="ResponseDelay"/>, and says whether to accept it.</summary>
-    internal async Task<bool> AdmitAsync(string signal, CancellationToken aborted)
+    internal async Task<bool> AdmitAsync(string signal, IEnumerable<KeyValuePair<string, string>> headers, CancellationToken aborted)
     {
+        _headers.Enqueue(headers.GroupBy(h => h.Key.ToLowerInvariant()).ToDictionary(g => g.Key, g => string.Join(",", g.Select(h => h.Value)), StringComparer.Ordinal));
         var attempt = _attempts.AddOrUpdate(signal, 1, (_, n) => n + 1);
         if (ResponseDelay > TimeSpan.Zero)
         {
@@ -156,7 +161,8 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body, context.RequestAborted);
-        if (!await AdmitAsync(signal, context.RequestAborted))
+        var headers = context.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()));
+        if (!await AdmitAsync(signal, headers, context.RequestAborted))
         {
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;

@@ -37,4 +37,21 @@ public sealed class OtlpResourceTests
             resource["lab.run"].Should().Be("e2e one", "values are percent-decoded as the spec says");
         }
     }
+
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task OTEL_EXPORTER_OTLP_HEADERS_are_sent_with_every_export(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        receiver.RequestHeaders.Should().HaveCount(2, "one trace export and one metric export");
+        foreach (var headers in receiver.RequestHeaders)
+        {
+            headers["x-api-key"].Should().Be("lab secret");
+            headers["x-tenant"].Should().Be("ml");
+        }
+    }
 }

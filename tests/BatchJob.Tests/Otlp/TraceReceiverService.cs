@@ -9,7 +9,7 @@ internal sealed class TraceReceiverService(OtlpReceiver receiver) : TraceService
     public override async Task<ExportTraceServiceResponse> Export(ExportTraceServiceRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (!await receiver.AdmitAsync(OtlpReceiver.TracesSignal, context.CancellationToken))
+        if (!await receiver.AdmitAsync(OtlpReceiver.TracesSignal, context.RequestHeaders.Where(h => !h.IsBinary).Select(h => new KeyValuePair<string, string>(h.Key, h.Value)), context.CancellationToken))
         {
             throw new RpcException(new Status(StatusCode.Unavailable, "receiver refusing (test)"));
         }
