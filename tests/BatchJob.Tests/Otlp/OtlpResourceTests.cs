@@ -47,7 +47,7 @@ public sealed class OtlpResourceTests
         var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"));
 
         run.ExitCode.Should().Be(0, run.ToString());
-        receiver.RequestHeaders.Should().HaveCount(2, "one trace export and one metric export");
+        receiver.RequestHeaders.Should().HaveCountGreaterThanOrEqualTo(2, "at least one trace export and one metric export");
         foreach (var headers in receiver.RequestHeaders)
         {
             headers["x-api-key"].Should().Be("lab secret");
