@@ -29,6 +29,7 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, ParentContext());
         batch?.SetTag("batch.input", options.InputPath);
 
+        StartBatch();
         using var input = OpenInput();
         using var reader = new JsonLinesReader(input, options.MaxLineBytes);
         using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
@@ -65,9 +66,24 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
             ? parent
             : default;
 
-    private FileStream OpenInput()
+    /// <summary>The guide's <c>batch_start</c>: the run's settings, recorded once, before any input is touched.</summary>
+    private void StartBatch()
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchStartSpan);
+        span?.SetTag("app.env", options.AppEnvironment)
+            .SetTag("batch.size", options.BatchSize)
+            .SetTag("cpu_cores", _cost.CpuCores)
+            .SetTag("memory_mb", _cost.MemoryMiB)
+            .SetTag("cost_tracking", options.Cost.Enabled);
+    }
+
+    /// <summary>
+    /// The guide's <c>read_input_data</c>: opening the input. Records are then streamed from it one
+    /// at a time, each read inside its own <c>process_record</c> span, so this span stays a sibling of them.
+    /// </summary>
+    private FileStream OpenInput()
+    {
+        using var span = telemetry.Source.StartActivity(BatchTelemetry.ReadInputSpan);
         try
         {
             var stream = new FileStream(options.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);

@@ -9,8 +9,8 @@ using OpenTelemetry.Trace;
 namespace BatchJob.Telemetry;
 
 /// <summary>
-/// The OpenTelemetry SDK for one run: OTLP exporters for traces and metrics, wrapped so delivery
-/// is counted, and a shutdown bounded by TELEMETRY_FLUSH_TIMEOUT_MS so a missing collector costs
+/// The OpenTelemetry SDK for one run: OTLP exporters for traces and metrics that count what
+/// they delivered, and a shutdown bounded by TELEMETRY_FLUSH_TIMEOUT_MS so a missing collector costs
 /// seconds, never a hang.
 /// </summary>
 public sealed class TelemetryPipeline : IDisposable
@@ -21,8 +21,8 @@ public sealed class TelemetryPipeline : IDisposable
     private readonly TelemetryOptions _options;
     private readonly OpenTelemetrySdk _sdk;
     private readonly EndedSpanCounter _spans = new();
-    private readonly DeliveryCountingExporter<Activity>? _traceExporter;
-    private readonly DeliveryCountingExporter<Metric>? _metricExporter;
+    private readonly CountingOtlpTraceExporter? _traceExporter;
+    private readonly CountingOtlpMetricExporter? _metricExporter;
     private bool _shutdownCompleted;
 
     private TelemetryPipeline(TelemetryOptions options, string appEnvironment)
@@ -35,8 +35,8 @@ public sealed class TelemetryPipeline : IDisposable
             Environment.SetEnvironmentVariable(ConfigKeys.OtlpRetry, options.RetryOnFailure ? "in_memory" : null);
         }
 
-        _traceExporter = options.ExportTraces ? new(new OtlpTraceExporter(ExporterOptions("v1/traces"))) : null;
-        _metricExporter = options.ExportMetrics ? new(new OtlpMetricExporter(ExporterOptions("v1/metrics"))) : null;
+        _traceExporter = options.ExportTraces ? new(ExporterOptions("v1/traces")) : null;
+        _metricExporter = options.ExportMetrics ? new(ExporterOptions("v1/metrics")) : null;
         _sdk = OpenTelemetrySdk.Create(builder => builder
             .ConfigureResource(resource => resource.Clear()
                 .AddService(options.ServiceName, serviceVersion: typeof(TelemetryPipeline).Assembly.GetName().Version?.ToString(3))
@@ -78,10 +78,10 @@ public sealed class TelemetryPipeline : IDisposable
         _shutdownCompleted = Task.WaitAll([traces, metrics], timeout + 250);
         return new TelemetryDelivery(
             _traceExporter is null ? 0 : _spans.Ended,
-            _traceExporter?.Exported ?? 0,
-            _traceExporter?.Failed ?? 0,
+            _traceExporter?.Delivery.Exported ?? 0,
+            _traceExporter?.Delivery.Failed ?? 0,
             _shutdownCompleted && traces.Result,
-            _metricExporter is null ? null : _shutdownCompleted && metrics.Result && _metricExporter.LastExportSucceeded == true);
+            _metricExporter is null ? null : _shutdownCompleted && metrics.Result && _metricExporter.Delivery.LastExportSucceeded == true);
     }
 
     public void Dispose()

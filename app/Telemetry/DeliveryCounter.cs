@@ -1,0 +1,42 @@
+using OpenTelemetry;
+
+namespace BatchJob.Telemetry;
+
+/// <summary>
+/// What an exporter delivered and what it could not, so the run can say truthfully what reached
+/// the collector instead of assuming it all did.
+/// </summary>
+public sealed class DeliveryCounter
+{
+    private long _exported;
+    private long _failed;
+    private int _lastResult = -1;
+
+    public long Exported => Interlocked.Read(ref _exported);
+
+    public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Whether the latest export succeeded; null before the first.</summary>
+    public bool? LastExportSucceeded => Volatile.Read(ref _lastResult) switch { -1 => null, 1 => true, _ => false };
+
+    /// <summary>Runs one export and counts its items as delivered or failed. An exporter must never throw into the SDK: a throw is a failure to deliver.</summary>
+    public ExportResult Count(long items, Func<ExportResult> export)
+    {
+        ArgumentNullException.ThrowIfNull(export);
+        ExportResult result;
+        try
+        {
+            result = export();
+        }
+#pragma warning disable CA1031 // See summary: the SDK gets Failure, never an exception.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            result = ExportResult.Failure;
+        }
+
+        Interlocked.Add(ref result == ExportResult.Success ? ref _exported : ref _failed, items);
+        Volatile.Write(ref _lastResult, result == ExportResult.Success ? 1 : 0);
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+using BatchJob.Tests.Support;
+using Xunit.Abstractions;
+
+namespace BatchJob.Tests.Otlp;
+
+/// <summary>
+/// Span export never blocks the pipeline: when the export queue (OTEL_BSP_MAX_QUEUE_SIZE) is full
+/// the SDK drops spans, and the run counts and reports them instead of waiting or hiding it.
+/// </summary>
+public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
+{
+    private const int Records = 20_000;
+    private const int Spans = Records + 4; // + batch_job, batch_start, read_input_data, batch_complete
+
+    private static readonly Lazy<string> Input = new(() => OtlpRun.TempInput(Enumerable.Range(1, Records).Select(i => OtlpRun.Record(i))));
+
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task Tiny_span_queue_the_run_completes_and_dropped_spans_are_counted_in_the_summary_and_the_WARN(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, protocol,
+            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "8"));
+        output.WriteLine($"{protocol}: {Records} records, queue 8, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var summary = run.Summary;
+        summary.GetProperty("successful").GetInt64().Should().Be(Records);
+        var dropped = summary.GetProperty("spans_dropped").GetInt64();
+        dropped.Should().BePositive("8 queue slots cannot hold 20k spans made in a tight loop");
+        var received = receiver.Spans.Count;
+        (received + dropped).Should().Be(Spans, "every span either reached the receiver or is counted as dropped");
+        var warn = run.Lines.Where(l => l.GetProperty("level").GetString() == "WARN").Should().ContainSingle(run.ToString()).Subject;
+        warn.GetProperty("message").GetString().Should().Be("Telemetry not fully delivered");
+        warn.GetProperty("spans_dropped").GetInt64().Should().Be(dropped);
+        warn.GetProperty("spans_lost").GetInt64().Should().Be(dropped);
+        warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
+        warn.GetProperty("metrics_delivered").GetBoolean().Should().BeTrue("metrics do not go through the span queue");
+        receiver.Metrics.Single(m => m.Name == "batch_total_records").Points.Single().Value.Should().Be(Records);
+    }
+
+    [Fact]
+    public async Task Span_queue_follows_OTEL_BSP_MAX_QUEUE_SIZE_a_queue_as_large_as_the_batch_drops_nothing()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, "grpc",
+            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "32768"));
+        output.WriteLine($"grpc: {Records} records, queue 32768, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Summary.GetProperty("spans_dropped").GetInt64().Should().Be(0);
+        run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
+        receiver.Spans.Should().HaveCount(Spans);
+        receiver.Spans.Select(s => s.SpanId).Distinct().Should().HaveCount(Spans);
+    }
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Otlp;
+
+/// <summary>The resource the receiver sees on every span and metric: who sent them.</summary>
+public sealed class OtlpResourceTests
+{
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task Resource_carries_the_service_name_process_attributes_and_OTEL_RESOURCE_ATTRIBUTES(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        _ = PublishedWorker.Executable;
+        var clock = Stopwatch.StartNew();
+        using var process = PublishedWorker.Start(OtlpRun.Environment(receiver, protocol,
+            ("OTEL_SERVICE_NAME", "batch-inference-e2e"),
+            ("APP_ENV", "ci"),
+            ("OTEL_RESOURCE_ATTRIBUTES", "team=ml,lab.run=e2e%20one")));
+        var pid = (long)process.Id;
+        var run = await PublishedWorker.CollectAsync(process, clock, TimeSpan.FromSeconds(60));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var resources = receiver.Spans.Select(s => s.Resource).Concat(receiver.Metrics.Select(m => m.Resource)).ToList();
+        resources.Should().HaveCountGreaterThan(6, "every span and metric arrives with its resource");
+        foreach (var resource in resources)
+        {
+            resource["service.name"].Should().Be("batch-inference-e2e");
+            resource["service.version"].Should().BeOfType<string>().Which.Should().NotBeEmpty();
+            resource["telemetry.sdk.name"].Should().Be("opentelemetry");
+            resource["telemetry.sdk.language"].Should().Be("dotnet");
+            resource["process.pid"].Should().Be(pid);
+            resource["process.runtime.name"].Should().Be(".NET");
+            resource["host.name"].Should().Be(Environment.MachineName);
+            resource["deployment.environment.name"].Should().Be("ci");
+            resource["team"].Should().Be("ml");
+            resource["lab.run"].Should().Be("e2e one", "values are percent-decoded as the spec says");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task OTEL_EXPORTER_OTLP_HEADERS_are_sent_with_every_export(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        receiver.RequestHeaders.Should().HaveCountGreaterThanOrEqualTo(2, "at least one trace export and one metric export");
+        foreach (var headers in receiver.RequestHeaders)
+        {
+            headers["x-api-key"].Should().Be("lab secret");
+            headers["x-tenant"].Should().Be("ml");
+        }
+    }
+}
