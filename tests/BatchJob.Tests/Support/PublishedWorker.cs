@@ -58,6 +58,8 @@ public static class PublishedWorker
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
     public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
+        // Publish first (once per test run, shared by parallel tests): Elapsed is the worker's time only.
+        _ = Executable;
         var clock = Stopwatch.StartNew();
         using var process = Start(environment, args, workingDirectory);
         return await CollectAsync(process, clock, timeout ?? TimeSpan.FromSeconds(60));
