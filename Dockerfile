@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # Batch inference worker (Lab 3.1 PAID): docker build -t ai-lab-3-1-paid:v1 .
 
 # --- build: the full SDK, only in this stage -------------------------------------------
@@ -6,10 +5,12 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
 # Restore layer: only the files that decide the package graph. Editing C# code does not
 # invalidate it, so rebuilds skip the NuGet download.
-COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY Directory.Build.props Directory.Packages.props ./
 COPY app/BatchJob.csproj app/
 RUN dotnet restore app/BatchJob.csproj
-# Then the source (tests, bin/obj, .env and .git are kept out by .dockerignore).
+# Then the code-style rules the build enforces, and the source (tests, bin/obj, .env and .git
+# are kept out by .dockerignore).
+COPY .editorconfig ./
 COPY app/ app/
 # Framework-dependent and portable: the output runs on any architecture the runtime image has.
 # The publish output carries appsettings.json and the bundled data/input.jsonl.
