@@ -42,7 +42,7 @@ public static partial class SetupGuide
     }
 
     /// <summary>
-    /// The commands of the bash blocks, each split at pipes and &amp;&amp; into simple commands and
+    /// The commands of the bash blocks and of inline code spans, each split at pipes and &amp;&amp; into simple commands and
     /// tokenized like a shell would (quotes removed); comments and continuations handled.
     /// </summary>
     public static IReadOnlyList<IReadOnlyList<string>> Commands()
@@ -64,6 +64,12 @@ public static partial class SetupGuide
                     commands.Add(segment);
                 }
             }
+        }
+
+        // Commands quoted inline in the prose (`kubectl ...`) count too.
+        foreach (var match in InlineCommand().Matches(Text).Cast<Match>())
+        {
+            commands.AddRange(Tokenize(match.Groups[1].Value));
         }
 
         return commands;
@@ -128,6 +134,9 @@ public static partial class SetupGuide
 
         return segments.Where(s => s.Count > 0).ToList();
     }
+
+    [GeneratedRegex("(?<!`)`((?:kubectl|kind|docker) [^`]+)`(?!`)")]
+    private static partial Regex InlineCommand();
 
     // A shell comment: whitespace, then # and a space (not inside '...#...' values, which we do not use).
     [GeneratedRegex(@"\s+#\s.*$")]
