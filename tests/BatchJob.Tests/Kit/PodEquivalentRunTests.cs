@@ -75,6 +75,35 @@ public sealed partial class PodEquivalentRunTests
         predictions.Take(2).Should().Equal("{\"id\": 1, \"prediction\": 6.0}", "{\"id\": 2, \"prediction\": 15.0}");
     }
 
+    [Fact]
+    public async Task The_guides_bad_input_run_exits_with_a_code_the_podFailurePolicy_fails_the_job_on()
+    {
+        // setup.md's "When a job fails" rewrites the CronJob's args with sed 's|FROM|TO|'.
+        var sed = BadInputSed().Match(SetupGuide.Text);
+        sed.Success.Should().BeTrue("setup.md shows the bad-input run");
+        var template = Manifests.PodTemplate("CronJob", Manifests.CronJobName);
+        var container = Manifests.Container(template, Manifests.BatchContainer);
+        var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
+        args.Should().Contain(sed.Groups[1].Value, "the sed expression must match the manifest's args");
+        args = args.Select(a => a.Replace(sed.Groups[1].Value, sed.Groups[2].Value, StringComparison.Ordinal)).ToList();
+        var env = PodEnvironment.Build(template, Manifests.BatchContainer, "bad-input-q8w4z", "bad-input", Manifests.Namespace);
+        var run = new Dictionary<string, string?>(env.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500",
+        };
+
+        var result = await PublishedWorker.RunAsync(run, args);
+
+        result.ExitCode.Should().Be((int)ExitCode.InvalidConfiguration, result.ToString());
+        var failJobCodes = Manifests.JobSpec("CronJob", Manifests.CronJobName)["podFailurePolicy"]!["rules"]!.AsArray()
+            .Where(r => (string)r!["action"]! == "FailJob")
+            .SelectMany(r => r!["onExitCodes"]!["values"]!.AsArray().Select(v => (string)v!));
+        failJobCodes.Should().Contain(result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var error = result.WithMessage("Invalid configuration").Single().GetProperty("errors")[0].GetString();
+        SetupGuide.Text.Should().Contain(error!, "setup.md shows the error line this run prints");
+    }
+
     /// <summary>One temporary folder per volume mount; mount paths in the args are rewritten to them.</summary>
     private static (List<string> Args, Dictionary<string, string> Volumes) MapVolumes(JsonObject template, JsonObject container)
     {
@@ -94,6 +123,9 @@ public sealed partial class PodEquivalentRunTests
 
     private static double CoresOf(JsonNode quantity) =>
         BatchJob.Configuration.Quantity.TryParse((string)quantity!, out var cores) ? (double)cores : double.NaN;
+
+    [GeneratedRegex(@"sed 's\|([^|]+)\|([^|]+)\|'")]
+    private static partial Regex BadInputSed();
 
     [GeneratedRegex("\"prediction\":([0-9.eE+-]+)")]
     private static partial Regex PredictionText();
