@@ -1,0 +1,51 @@
+using System.Text.Json.Nodes;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Kit;
+
+/// <summary>What the kit ships under k8s/, parsed: every document with the file it came from.</summary>
+public static class Manifests
+{
+    public const string Namespace = "ai-ml-lab-3-1-paid";
+    public const string JobName = "batch-inference-paid-once";
+    public const string CronJobName = "batch-inference-paid-scheduled";
+    public const string BatchContainer = "batch-inference";
+    public const string BatchImage = "ai-lab-3-1-paid:v1";
+
+    private static readonly Lazy<IReadOnlyList<(string File, JsonObject Document)>> Loaded = new(() =>
+        Files.SelectMany(f => Yaml.LoadAll(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d))).ToList());
+
+    /// <summary>Absolute paths of every k8s/*.yaml file.</summary>
+    public static IReadOnlyList<string> Files =>
+        Directory.GetFiles(Repo.File("k8s"), "*.yaml").Order(StringComparer.Ordinal).ToList();
+
+    public static IReadOnlyList<(string File, JsonObject Document)> All => Loaded.Value;
+
+    /// <summary>The Kubernetes objects (everything but the Kustomization).</summary>
+    public static IEnumerable<JsonObject> Objects => All.Select(a => a.Document).Where(d => Kind(d) != "Kustomization");
+
+    public static string Kind(JsonNode document) => (string)document["kind"]!;
+
+    public static string Name(JsonNode document) => (string)document["metadata"]!["name"]!;
+
+    public static JsonObject Find(string kind, string name) =>
+        Objects.SingleOrDefault(d => Kind(d) == kind && Name(d) == name)
+        ?? throw new InvalidOperationException($"no {kind} {name} in k8s/");
+
+    /// <summary>The batch pod template of the Job or of the CronJob's jobTemplate.</summary>
+    public static JsonObject PodTemplate(string kind, string name)
+    {
+        var spec = Find(kind, name)["spec"]!;
+        return (JsonObject)(kind == "CronJob" ? spec["jobTemplate"]!["spec"]!["template"]! : spec["template"]!);
+    }
+
+    /// <summary>The Job spec of the Job, or the CronJob's jobTemplate.spec.</summary>
+    public static JsonObject JobSpec(string kind, string name)
+    {
+        var spec = Find(kind, name)["spec"]!;
+        return (JsonObject)(kind == "CronJob" ? spec["jobTemplate"]!["spec"]! : spec);
+    }
+
+    public static JsonObject Container(JsonObject podTemplate, string name) =>
+        (JsonObject)podTemplate["spec"]!["containers"]!.AsArray().Single(c => (string)c!["name"]! == name)!;
+}

@@ -1,0 +1,144 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Kit;
+
+/// <summary>setup.md taken apart: its fenced code blocks, and the shell commands in its bash blocks.</summary>
+public static partial class SetupGuide
+{
+    private static readonly Lazy<string> Source = new(() => Repo.Read("setup.md"));
+
+    public static string Text => Source.Value;
+
+    /// <summary>Every fenced block as (language, lines); the language is empty for a plain fence.</summary>
+    public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks()
+    {
+        var blocks = new List<(string, IReadOnlyList<string>)>();
+        string? language = null;
+        var lines = new List<string>();
+        foreach (var line in Text.Split('\n'))
+        {
+            if (line.StartsWith("```", StringComparison.Ordinal))
+            {
+                if (language is null)
+                {
+                    language = line[3..].Trim();
+                    lines = [];
+                }
+                else
+                {
+                    blocks.Add((language, lines));
+                    language = null;
+                }
+            }
+            else if (language is not null)
+            {
+                lines.Add(line);
+            }
+        }
+
+        return blocks;
+    }
+
+    /// <summary>
+    /// The commands of the bash blocks and of inline code spans, each split at pipes and &amp;&amp; into simple commands and
+    /// tokenized like a shell would (quotes removed); comments and continuations handled.
+    /// </summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Commands()
+    {
+        var commands = new List<IReadOnlyList<string>>();
+        foreach (var (_, lines) in Blocks().Where(b => b.Language == "bash"))
+        {
+            var joined = string.Join('\n', lines).Replace("\\\n", " ", StringComparison.Ordinal);
+            foreach (var line in joined.Split('\n'))
+            {
+                var text = Comment().Replace(line, string.Empty).Trim();
+                if (text.Length == 0 || text.StartsWith('#'))
+                {
+                    continue;
+                }
+
+                foreach (var segment in Tokenize(text))
+                {
+                    commands.Add(segment);
+                }
+            }
+        }
+
+        // Commands quoted inline in the prose (`kubectl ...`) count too.
+        foreach (var match in InlineCommand().Matches(Text).Cast<Match>())
+        {
+            commands.AddRange(Tokenize(match.Groups[1].Value));
+        }
+
+        return commands;
+    }
+
+    /// <summary>Splits a command line into simple commands (at |, &amp;&amp;, ;) of unquoted tokens.</summary>
+    private static List<List<string>> Tokenize(string line)
+    {
+        var segments = new List<List<string>> { new() };
+        var token = new StringBuilder();
+        var inToken = false;
+        char? quote = null;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quote is not null)
+            {
+                if (c == quote)
+                {
+                    quote = null;
+                }
+                else
+                {
+                    token.Append(c);
+                }
+            }
+            else if (c is '\'' or '"')
+            {
+                quote = c;
+                inToken = true;
+            }
+            else if (char.IsWhiteSpace(c) || c is '|' or ';' || (c == '&' && i + 1 < line.Length && line[i + 1] == '&'))
+            {
+                if (inToken)
+                {
+                    segments[^1].Add(token.ToString());
+                    token.Clear();
+                    inToken = false;
+                }
+
+                if (c is '|' or ';' or '&')
+                {
+                    if (c == '&')
+                    {
+                        i++;
+                    }
+
+                    segments.Add([]);
+                }
+            }
+            else
+            {
+                token.Append(c);
+                inToken = true;
+            }
+        }
+
+        if (inToken)
+        {
+            segments[^1].Add(token.ToString());
+        }
+
+        return segments.Where(s => s.Count > 0).ToList();
+    }
+
+    [GeneratedRegex("(?<!`)`((?:kubectl|kind|docker) [^`]+)`(?!`)")]
+    private static partial Regex InlineCommand();
+
+    // A shell comment: whitespace, then # and a space (not inside '...#...' values, which we do not use).
+    [GeneratedRegex(@"\s+#\s.*$")]
+    private static partial Regex Comment();
+}

@@ -1,0 +1,295 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Kit;
+
+/// <summary>
+/// setup.md and what we ship agree: every file, namespace, object name, label, image tag and
+/// cluster name its commands use exists, and the outputs it shows are the worker's.
+/// </summary>
+public sealed partial class SetupGuideTests
+{
+    /// <summary>kubectl resource words and the kind of object they name.</summary>
+    private static readonly Dictionary<string, string> KindWords = new(StringComparer.Ordinal)
+    {
+        ["job"] = "Job", ["jobs"] = "Job", ["job.batch"] = "Job",
+        ["cronjob"] = "CronJob", ["cronjobs"] = "CronJob", ["cj"] = "CronJob",
+        ["deployment"] = "Deployment", ["deployments"] = "Deployment", ["deploy"] = "Deployment",
+        ["configmap"] = "ConfigMap", ["configmaps"] = "ConfigMap", ["cm"] = "ConfigMap",
+        ["service"] = "Service", ["services"] = "Service", ["svc"] = "Service",
+        ["endpoints"] = "Service", ["ep"] = "Service",
+        ["namespace"] = "Namespace", ["namespaces"] = "Namespace", ["ns"] = "Namespace",
+    };
+
+    /// <summary>kubectl flags whose value is the next token.</summary>
+    private static readonly HashSet<string> ValueFlags = new(StringComparer.Ordinal)
+    {
+        "-n", "--namespace", "-l", "--selector", "-o", "--output", "-p", "--patch", "-c", "--container",
+        "-f", "--filename", "-k", "--kustomize", "--context", "--timeout", "--tail", "--sort-by", "--for", "--from", "--name", "--config",
+    };
+
+    private static readonly string[] ApplyKustomization = ["kubectl", "apply", "-k", "k8s/"];
+
+    private static readonly string[] DeleteCluster = ["kind", "delete", "cluster", "--name", "mcp-cluster"];
+
+    private static readonly Lazy<IReadOnlyList<IReadOnlyList<string>>> Commands = new(() =>
+        SetupGuide.Commands().Select(Normalize).Where(c => c.Count > 0).ToList());
+
+    /// <summary>Drops VAR=value prefixes and opens $( ... ) substitutions, so the command word comes first.</summary>
+    private static IReadOnlyList<string> Normalize(IReadOnlyList<string> command)
+    {
+        var tokens = command.ToList();
+        if (tokens.Count > 0 && Substitution().Match(tokens[0]) is { Success: true } sub)
+        {
+            tokens[0] = sub.Groups[1].Value;
+        }
+
+        while (tokens.Count > 0 && EnvAssignment().IsMatch(tokens[0]))
+        {
+            tokens.RemoveAt(0);
+        }
+
+        return tokens;
+    }
+
+    private static IEnumerable<IReadOnlyList<string>> Tool(string name) => Commands.Value.Where(c => c[0] == name);
+
+    /// <summary>The value of a flag (-n X, --namespace X or --namespace=X) wherever it appears.</summary>
+    private static IEnumerable<string> FlagValues(IReadOnlyList<string> command, params string[] flags)
+    {
+        for (var i = 1; i < command.Count; i++)
+        {
+            foreach (var flag in flags)
+            {
+                if (command[i] == flag && i + 1 < command.Count)
+                {
+                    yield return command[i + 1];
+                }
+                else if (command[i].StartsWith(flag + "=", StringComparison.Ordinal))
+                {
+                    yield return command[i][(flag.Length + 1)..];
+                }
+            }
+        }
+    }
+
+    /// <summary>The positional words of a command: flags and their values removed.</summary>
+    private static List<string> Positional(IReadOnlyList<string> command)
+    {
+        var words = new List<string>();
+        for (var i = 1; i < command.Count; i++)
+        {
+            if (command[i].StartsWith('-'))
+            {
+                if (ValueFlags.Contains(command[i]))
+                {
+                    i++;
+                }
+
+                continue;
+            }
+
+            words.Add(command[i]);
+        }
+
+        return words;
+    }
+
+    /// <summary>Jobs the guide itself creates (kubectl create job NAME ...).</summary>
+    private static HashSet<string> CreatedJobs() =>
+        Tool("kubectl").Select(Positional)
+            .Where(p => p.Count >= 3 && p[0] == "create" && KindWords.GetValueOrDefault(p[1]) == "Job")
+            .Select(p => p[2]).ToHashSet();
+
+    [Fact]
+    public void Every_k8s_file_the_guide_names_exists_and_every_manifest_is_applied()
+    {
+        var named = K8sPath().Matches(SetupGuide.Text).Select(m => m.Value).Distinct().ToList();
+        named.Should().NotBeEmpty();
+        named.Should().OnlyContain(p => File.Exists(Repo.File(p.Split('/'))), "setup.md may only name files we ship");
+
+        var applied = Tool("kubectl").Where(c => c.Count > 1 && c[1] == "apply").SelectMany(c => FlagValues(c, "-f", "--filename")).ToHashSet();
+        foreach (var file in Manifests.Files.Select(Path.GetFileName).Where(f => f != "kustomization.yaml"))
+        {
+            applied.Should().Contain("k8s/" + file, "a student applies every manifest");
+        }
+
+        Tool("kubectl").Should().Contain(c => c.SequenceEqual(ApplyKustomization));
+    }
+
+    [Fact]
+    public void Every_namespace_context_and_cluster_name_in_the_commands_is_ours()
+    {
+        var namespaces = Commands.Value.SelectMany(c => FlagValues(c, "-n", "--namespace")).ToList();
+        namespaces.Should().NotBeEmpty().And.OnlyContain(n => n == Manifests.Namespace);
+
+        var cluster = (string)Yaml.Load(Repo.Read("kind-mcp-cluster.yaml"))["name"]!;
+        Tool("kind").SelectMany(c => FlagValues(c, "--name")).Should().NotBeEmpty().And.OnlyContain(n => n == cluster);
+        Commands.Value.SelectMany(c => FlagValues(c, "--context")).Should().OnlyContain(c => c == "kind-" + cluster);
+        Tool("kind").Where(c => c.Count > 2 && c[1] == "create").SelectMany(c => FlagValues(c, "--config")).Should().Equal("kind-mcp-cluster.yaml");
+        Tool("kind").Should().Contain(c => c.SequenceEqual(DeleteCluster));
+    }
+
+    [Fact]
+    public void Every_object_the_commands_name_is_shipped_or_created_by_the_guide()
+    {
+        var created = CreatedJobs();
+        created.Should().Contain("manual-run").And.Contain("bad-input");
+        var references = new List<(string Kind, string Name)>();
+        foreach (var command in Tool("kubectl"))
+        {
+            var words = Positional(command);
+            for (var i = 0; i < words.Count; i++)
+            {
+                var slash = words[i].Split('/');
+                if (slash.Length == 2 && KindWords.TryGetValue(slash[0], out var kind))
+                {
+                    references.Add((kind, slash[1]));
+                }
+                else if (KindWords.TryGetValue(words[i], out kind) && i + 1 < words.Count && !words[i + 1].Contains('/', StringComparison.Ordinal))
+                {
+                    references.Add((kind, words[i + 1]));
+                    i++;
+                }
+            }
+
+            foreach (var from in FlagValues(command, "--from"))
+            {
+                var parts = from.Split('/');
+                references.Add((KindWords[parts[0]], parts[1]));
+            }
+        }
+
+        references.Should().Contain(("CronJob", Manifests.CronJobName)).And.Contain(("Deployment", "otel-collector-paid"));
+        foreach (var (kind, name) in references.Distinct())
+        {
+            var exists = Manifests.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name)
+                || (kind == "Job" && created.Contains(name));
+            exists.Should().BeTrue($"setup.md names {kind} {name}");
+        }
+    }
+
+    [Fact]
+    public void Every_label_selector_matches_labels_we_ship()
+    {
+        var appLabels = Manifests.Objects
+            .SelectMany(o => new[] { o["metadata"]?["labels"], o["spec"]?["template"]?["metadata"]?["labels"], o["spec"]?["jobTemplate"]?["spec"]?["template"]?["metadata"]?["labels"] })
+            .Select(l => (string?)l?["app"]).OfType<string>().ToHashSet();
+        var created = CreatedJobs();
+        var selectors = Commands.Value.SelectMany(c => FlagValues(c, "-l", "--selector")).ToList();
+        selectors.Should().Contain("app=batch-inference-paid").And.Contain("app=otel-collector-paid");
+        foreach (var selector in selectors)
+        {
+            var (key, value) = (selector.Split('=')[0], selector.Split('=')[1]);
+            switch (key)
+            {
+                case "app":
+                    appLabels.Should().Contain(value);
+                    break;
+                case "job-name":
+                    // The Job controller labels its pods with their Job's name.
+                    (created.Contains(value) || Manifests.Objects.Any(o => Manifests.Kind(o) == "Job" && Manifests.Name(o) == value)).Should().BeTrue(selector);
+                    break;
+                default:
+                    throw new InvalidOperationException("unexpected selector " + selector);
+            }
+        }
+    }
+
+    [Fact]
+    public void Image_tag_of_docker_build_and_kind_load_is_the_manifests_image()
+    {
+        var builds = Tool("docker").Where(c => c.Count > 1 && c[1] == "build").ToList();
+        builds.Should().NotBeEmpty().And.OnlyContain(b => b.SequenceEqual(new[] { "docker", "build", "-t", Manifests.BatchImage, "." }));
+        var loads = Tool("kind").Where(c => c.Count > 2 && c[1] == "load").Select(Positional).ToList();
+        loads.Should().NotBeEmpty().And.OnlyContain(l => l.SequenceEqual(new[] { "load", "docker-image", Manifests.BatchImage }));
+
+        var images = new[] { ("Job", Manifests.JobName), ("CronJob", Manifests.CronJobName) }
+            .Select(w => (string)Manifests.Container(Manifests.PodTemplate(w.Item1, w.Item2), Manifests.BatchContainer)["image"]!);
+        images.Should().OnlyContain(i => i == Manifests.BatchImage);
+        Tool("docker").Where(c => c.Count > 2 && c[1] == "images").Select(c => c[2]).Should().OnlyContain(i => Manifests.BatchImage.StartsWith(i + ":", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Shown_listings_match_the_shipped_files()
+    {
+        var blocks = SetupGuide.Blocks();
+        var lsK8s = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Trim() == "ls k8s"))).Skip(1).First();
+        lsK8s.Lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Should().BeEquivalentTo(Manifests.Files.Select(Path.GetFileName));
+
+        var data = Manifests.Find("ConfigMap", "batch-inference-config")["data"]!.AsObject().Count;
+        ConfigMapListing().Match(SetupGuide.Text).Groups[1].Value.Should().Be(data.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var envBlock = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Contains(".env.example", StringComparison.Ordinal) && l.StartsWith("grep", StringComparison.Ordinal)))).Skip(1).First();
+        var shown = envBlock.Lines.Where(l => l.Length > 0).ToList();
+        shown.Should().Equal(File.ReadAllLines(Repo.File(".env.example")).Where(l => l.Length > 0 && !l.StartsWith('#')));
+    }
+
+    [Fact]
+    public async Task Worker_outputs_shown_in_the_guide_have_the_fields_the_worker_prints()
+    {
+        var shown = SetupGuide.Blocks().Where(b => b.Language == "json").SelectMany(b => b.Lines)
+            .Where(l => l.StartsWith('{'))
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .ToList();
+        var run = await PublishedWorker.RunAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+            ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500",
+        });
+        run.ExitCode.Should().Be(0, run.ToString());
+        var real = run.StdoutLines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+
+        foreach (var message in new[] { "Initializing OpenTelemetry", "Starting batch inference job", "Record processed", "Batch job completed", "Telemetry not fully delivered" })
+        {
+            var actual = real.First(l => (string)l["message"]! == message);
+            var inGuide = shown.Where(l => (string?)l["message"] == message).ToList();
+            inGuide.Should().NotBeEmpty($"setup.md shows a '{message}' line");
+            foreach (var line in inGuide)
+            {
+                line.Select(p => p.Key).Should().BeSubsetOf(actual.Select(p => p.Key), $"every field setup.md shows in '{message}' is printed");
+                if (message is "Record processed" or "Batch job completed")
+                {
+                    line.Select(p => p.Key).Should().BeEquivalentTo(actual.Select(p => p.Key), $"'{message}' is shown whole");
+                }
+
+                if (line["summary"] is JsonObject summary)
+                {
+                    summary.Select(p => p.Key).Should().BeEquivalentTo(actual["summary"]!.AsObject().Select(p => p.Key));
+                }
+            }
+        }
+
+        var records = SetupGuide.Blocks().Where(b => b.Language == "json").SelectMany(b => b.Lines)
+            .Where(l => l.Contains("\"Record processed\"", StringComparison.Ordinal)).ToList();
+        records.Select(l => PredictionText().Match(l).Groups[1].Value).Should().Equal("6.0", "15.0", "6.0", "15.0");
+        shown.Where(l => l["summary"] is not null && (long)l["summary"]!["total_records"]! == 2)
+            .Should().OnlyContain(l => (double)l["summary"]!["avg_prediction"]! == 10.5);
+    }
+
+    [Fact]
+    public void Guide_keeps_the_cost_worked_example_right()
+    {
+        var cost = ((0.5 * 0.04) + (0.5 * 0.005)) * 0.045 / 3600;
+        cost.Should().BeApproximately(2.8125e-7, 1e-20);
+        SetupGuide.Text.Should().Contain("2.8125e-7 USD per record");
+    }
+
+    [GeneratedRegex(@"k8s/[A-Za-z0-9._-]+\.ya?ml")]
+    private static partial Regex K8sPath();
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=\$\((.*)$")]
+    private static partial Regex Substitution();
+
+    [GeneratedRegex(@"^[A-Z_][A-Z0-9_]*=")]
+    private static partial Regex EnvAssignment();
+
+    [GeneratedRegex(@"(?m)^batch-inference-config\s+(\d+)\s")]
+    private static partial Regex ConfigMapListing();
+
+    [GeneratedRegex("\"prediction\":([0-9.eE+-]+)")]
+    private static partial Regex PredictionText();
+}

@@ -1,0 +1,7 @@
+namespace BatchJob.Tests.Kit;
+
+/// <summary>One YAML document as the k8s-validate tool judged it.</summary>
+public sealed record ValidationResult(string File, int Index, string? Kind, string? Name, bool Valid, IReadOnlyList<string> Errors)
+{
+    public override string ToString() => $"{System.IO.Path.GetFileName(File)}#{Index} {Kind}/{Name}: {(Valid ? "valid" : string.Join("; ", Errors))}";
+}
