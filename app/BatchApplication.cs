@@ -61,7 +61,7 @@ public static class BatchApplication
     private static ExitCode RunBatch(BatchOptions options, BatchLog log, CancellationToken cancellation)
     {
         using var telemetry = new BatchTelemetry();
-        using var pipeline = options.Telemetry.Enabled ? TelemetryPipeline.Start(options.Telemetry, options.AppEnvironment) : null;
+        using var pipeline = options.Telemetry.Enabled ? TelemetryPipeline.Start(options.Telemetry, options.AppEnvironment, options.Shard) : null;
         if (pipeline is null)
         {
             log.TelemetryDisabled();

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BatchJob.Input;
 using BatchJob.Output;
+using BatchJob.Processing;
 using BatchJob.Telemetry;
 using Serilog;
 using Serilog.Events;
@@ -50,6 +51,21 @@ public sealed class BatchLog(ILogger logger)
         }
 
         logger.Write(Create(LogEventLevel.Information, RecordProcessedMessage, properties));
+    }
+
+    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s left out otherwise).</summary>
+    public void BatchProgress(Progress progress)
+    {
+        if (progress.EtaSeconds is { } eta)
+        {
+            Write(LogEventLevel.Information, "Batch progress",
+                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", eta));
+        }
+        else
+        {
+            Write(LogEventLevel.Information, "Batch progress",
+                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds));
+        }
     }
 
     public void RecordFailed(long line, string error, RecordId? id)

@@ -21,6 +21,9 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     private readonly CostModel _cost = new(options.Cost);
     private readonly BatchStatistics _stats = new();
 
+    // Boxed once: a sharded run tags every kept record span with it, and boxing per record would allocate.
+    private readonly object _shardIndex = (long)options.Shard.Index;
+
     /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
     public BatchResult Run(CancellationToken cancellation)
@@ -28,10 +31,18 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         var usage = new ResourceUsage();
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, ParentContext());
         batch?.SetTag("batch.input", options.InputPath);
+        var shard = options.Shard;
+        if (shard.IsSharded)
+        {
+            batch?.SetTag("shard.index", _shardIndex).SetTag("shard.count", (long)shard.Count);
+        }
 
         using var input = OpenInput();
+        var totalBytes = input.Length;
         using var reader = new JsonLinesReader(input, options.MaxLineBytes);
         using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
+        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
+        long ordinal = -1;
         while (!cancellation.IsCancellationRequested)
         {
             var kind = Read(reader, out var line);
@@ -42,20 +53,38 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
 
             if (kind == LineKind.Blank)
             {
-                _stats.AddBlank();
+                // Counted once across shards, by shard 0, so combined summaries add up.
+                if (shard.Index == 0)
+                {
+                    _stats.AddBlank();
+                }
+
+                continue;
+            }
+
+            // Not ours: another shard of the Indexed Job parses it. Only the newline scan is spent here.
+            if (!shard.Owns(++ordinal))
+            {
                 continue;
             }
 
             ProcessLine(kind, line, reader.LineNumber, output);
-            if (_stats.Total % options.BatchSize == 0)
+            var total = _stats.Total;
+            if (total % options.BatchSize == 0)
             {
                 output?.Flush();
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (progress.IsDue(total, now))
+            {
+                log.BatchProgress(progress.Report(total, now, reader.BytesConsumed, totalBytes));
             }
         }
 
         var interrupted = cancellation.IsCancellationRequested;
         var result = Complete(usage, interrupted);
-        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted);
+        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
         return result;
     }
 
@@ -120,7 +149,8 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         // Cost is computed from the latency as printed, so every log line checks against the formula.
         var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 4);
         var costUsd = _cost.CostUsd(latencyMs);
-        if (span is not null)
+        // A span the sampler dropped records nothing: skip the tags and their boxing.
+        if (span is { IsAllDataRequested: true })
         {
             span.SetTag("record.id", record.Id.ToAttribute());
             span.SetTag("prediction", prediction);
@@ -132,6 +162,10 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
 
             span.SetTag("cpu_cores", _cost.CpuCores);
             span.SetTag("memory_mb", _cost.MemoryMiB);
+            if (options.Shard.IsSharded)
+            {
+                span.SetTag("shard.index", _shardIndex);
+            }
         }
 
         telemetry.RecordsProcessed.Add(1);
@@ -170,6 +204,10 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
             ResourceUsage.PeakMemoryMb(),
             usage.ElapsedMs,
             interrupted);
+        if (options.Shard.IsSharded)
+        {
+            summary = summary with { ShardIndex = options.Shard.Index, ShardCount = options.Shard.Count };
+        }
 
         telemetry.BatchProcessing.Record(summary.BatchProcessingMs);
         telemetry.CpuUtilization.Record(summary.CpuUtilization);

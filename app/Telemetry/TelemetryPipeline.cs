@@ -25,7 +25,7 @@ public sealed class TelemetryPipeline : IDisposable
     private readonly DeliveryCountingExporter<Metric>? _metricExporter;
     private bool _shutdownCompleted;
 
-    private TelemetryPipeline(TelemetryOptions options, string appEnvironment)
+    private TelemetryPipeline(TelemetryOptions options, string appEnvironment, ShardOptions shard)
     {
         _options = options;
         if (options.ExportTraces || options.ExportMetrics)
@@ -41,11 +41,11 @@ public sealed class TelemetryPipeline : IDisposable
             .ConfigureResource(resource => resource.Clear()
                 .AddService(options.ServiceName, serviceVersion: typeof(TelemetryPipeline).Assembly.GetName().Version?.ToString(3))
                 .AddTelemetrySdk()
-                .AddAttributes(ProcessAttributes(appEnvironment))
+                .AddAttributes(ProcessAttributes(appEnvironment, shard))
                 .AddAttributes(options.ResourceAttributes))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(BatchTelemetry.Name).SetSampler(new ParentBasedSampler(new AlwaysOnSampler()));
+                tracing.AddSource(BatchTelemetry.Name).SetSampler(new RecordSampler(options.Sampler, RemoteParent(options)));
                 if (_traceExporter is not null)
                 {
                     tracing.AddProcessor(_spans).AddProcessor(new BatchActivityExportProcessor(
@@ -63,10 +63,11 @@ public sealed class TelemetryPipeline : IDisposable
     }
 
     /// <summary>Starts the SDK; spans and metrics are recorded from here on (exported only if their exporter is otlp).</summary>
-    public static TelemetryPipeline Start(TelemetryOptions options, string appEnvironment)
+    public static TelemetryPipeline Start(TelemetryOptions options, string appEnvironment, ShardOptions shard)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new TelemetryPipeline(options, appEnvironment);
+        ArgumentNullException.ThrowIfNull(shard);
+        return new TelemetryPipeline(options, appEnvironment, shard);
     }
 
     /// <summary>Flushes and stops traces and metrics in parallel, waiting at most the flush bound, and reports delivery.</summary>
@@ -111,10 +112,15 @@ public sealed class TelemetryPipeline : IDisposable
         };
     }
 
-    private static Dictionary<string, object> ProcessAttributes(string appEnvironment)
+    private static ActivityContext RemoteParent(TelemetryOptions options) =>
+        options.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, options.TraceState, isRemote: true, out var parent)
+            ? parent
+            : default;
+
+    private static Dictionary<string, object> ProcessAttributes(string appEnvironment, ShardOptions shard)
     {
         var process = Environment.ProcessPath is { } path ? Path.GetFileName(path) : "BatchJob";
-        return new Dictionary<string, object>
+        var attributes = new Dictionary<string, object>
         {
             ["deployment.environment.name"] = appEnvironment,
             ["host.name"] = Environment.MachineName,
@@ -123,5 +129,13 @@ public sealed class TelemetryPipeline : IDisposable
             ["process.runtime.name"] = ".NET",
             ["process.runtime.version"] = Environment.Version.ToString(),
         };
+        if (shard.IsSharded)
+        {
+            // On the resource, every span and metric point of this pod carries its shard at no per-record cost.
+            attributes["shard.index"] = (long)shard.Index;
+            attributes["shard.count"] = (long)shard.Count;
+        }
+
+        return attributes;
     }
 }
