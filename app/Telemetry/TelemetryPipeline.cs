@@ -74,8 +74,11 @@ public sealed class TelemetryPipeline : IDisposable
     public TelemetryDelivery Shutdown()
     {
         var timeout = _options.FlushTimeoutMs;
-        var traces = Task.Run(() => _sdk.TracerProvider.Shutdown(timeout));
-        var metrics = Task.Run(() => _sdk.MeterProvider.Shutdown(timeout));
+        // Dedicated threads, not pool threads: each shutdown blocks on an export whose HTTP I/O
+        // completes on the pool, and two blocked workers on a 2-core pool starved it until the
+        // pool injected a thread (~0.5 s each), which tripled the two-record run's time.
+        var traces = Task.Factory.StartNew(() => _sdk.TracerProvider.Shutdown(timeout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var metrics = Task.Factory.StartNew(() => _sdk.MeterProvider.Shutdown(timeout), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _shutdownCompleted = Task.WaitAll([traces, metrics], timeout + 250);
         return new TelemetryDelivery(
             _traceExporter is null ? 0 : _spans.Ended,
