@@ -33,13 +33,13 @@ public static class BatchApplication
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
-            using var fallback = CreateLogger(stdout, LogFormat.Lab);
+            using var fallback = CreateLogger(stdout, LogFormat.Lab, out _);
             new BatchLog(fallback).ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
             return ExitCode.InvalidConfiguration;
         }
 
-        using var logger = CreateLogger(stdout, options.LogFormat);
-        var log = new BatchLog(logger);
+        using var logger = CreateLogger(stdout, options.LogFormat, out var sink);
+        var log = new BatchLog(logger, sink);
         try
         {
             return RunBatch(options, log, cancellation);
@@ -102,9 +102,14 @@ public static class BatchApplication
         return ExitCode.Success;
     }
 
-    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format) =>
-        new LoggerConfiguration()
+    /// <param name="sink">The sink the logger writes to; BatchLog also writes the per-record line to it directly.</param>
+    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format, out JsonLinesSink sink)
+    {
+        // Disposed by the logger, which owns it.
+        sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500));
+        return new LoggerConfiguration()
             .MinimumLevel.Information()
-            .WriteTo.Sink(new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500)))
+            .WriteTo.Sink(sink)
             .CreateLogger();
+    }
 }

@@ -13,7 +13,9 @@ namespace BatchJob.Logging;
 /// Every line the worker logs, one method each, with the contract's messages and field names.
 /// Lines carry the trace and span id of the span that is current when they are written.
 /// </summary>
-public sealed class BatchLog(ILogger logger)
+/// <param name="recordSink">When given, "Record processed" lines go straight to it (the hot path,
+/// ~1 us and a dozen allocations less per record than a Serilog event); otherwise through Serilog.</param>
+public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
 {
     private static readonly MessageTemplateParser Parser = new();
     private static readonly MessageTemplate RecordProcessedMessage = Parser.Parse("Record processed");
@@ -36,6 +38,14 @@ public sealed class BatchLog(ILogger logger)
     {
         if (!logger.IsEnabled(LogEventLevel.Information))
         {
+            return;
+        }
+
+        if (recordSink is not null)
+        {
+            var span = Activity.Current;
+            recordSink.EmitRecordProcessed(new RecordLine(
+                DateTime.UtcNow, id, prediction, latencyMs, costUsd, span?.TraceId ?? default, span?.SpanId ?? default, span is not null));
             return;
         }
 

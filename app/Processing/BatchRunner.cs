@@ -21,8 +21,10 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     private readonly CostModel _cost = new(options.Cost);
     private readonly BatchStatistics _stats = new();
 
-    // Boxed once: a sharded run tags every kept record span with it, and boxing per record would allocate.
+    // Boxed once: every kept record span carries these, and boxing per record would allocate.
     private readonly object _shardIndex = (long)options.Shard.Index;
+    private readonly object _cpuCores = options.Cost.CpuCores;
+    private readonly object _memoryMiB = options.Cost.MemoryMiB;
 
     /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
@@ -152,19 +154,20 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         // A span the sampler dropped records nothing: skip the tags and their boxing.
         if (span is { IsAllDataRequested: true })
         {
-            span.SetTag("record.id", record.Id.ToAttribute());
-            span.SetTag("prediction", prediction);
-            span.SetTag("latency_ms", latencyMs);
+            // AddTag, not SetTag: a new span has no tags to replace, so skip the search.
+            span.AddTag("record.id", record.Id.ToAttribute());
+            span.AddTag("prediction", prediction);
+            span.AddTag("latency_ms", latencyMs);
             if (options.Cost.Enabled)
             {
-                span.SetTag("cost_usd", costUsd);
+                span.AddTag("cost_usd", costUsd);
             }
 
-            span.SetTag("cpu_cores", _cost.CpuCores);
-            span.SetTag("memory_mb", _cost.MemoryMiB);
+            span.AddTag("cpu_cores", _cpuCores);
+            span.AddTag("memory_mb", _memoryMiB);
             if (options.Shard.IsSharded)
             {
-                span.SetTag("shard.index", _shardIndex);
+                span.AddTag("shard.index", _shardIndex);
             }
         }
 
