@@ -72,7 +72,7 @@ public static class BatchApplication
             log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics);
         }
 
-        var result = new BatchRunner(options, telemetry, log).Run(cancellation);
+        var result = new BatchRunner(options, telemetry, log, pipeline?.Sampler).Run(cancellation);
         var delivery = pipeline?.Shutdown();
         var summary = result.Summary with { SpansDropped = delivery?.SpansDropped ?? 0 };
         log.BatchCompleted(summary, result.CompletionSpan);

@@ -14,7 +14,8 @@ namespace BatchJob.Processing;
 /// its span and metrics, log it, write it. Nothing is held per record after it is done, so memory
 /// stays flat however long the input.
 /// </summary>
-public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log)
+/// <param name="recordSampler">The SDK's sampler when telemetry is on: record spans it would drop are not started at all.</param>
+public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
 {
     private readonly RecordParser _parser = new();
     private readonly SumModel _model = new(options.CpuBurnMs);
@@ -128,7 +129,7 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     private void ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
     {
         var started = Stopwatch.GetTimestamp();
-        using var span = telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
+        using var span = recordSampler is not null && recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
         if (kind == LineKind.TooLong)
         {
             Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);

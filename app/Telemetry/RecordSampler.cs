@@ -54,6 +54,29 @@ public sealed class RecordSampler : Sampler
         }
     }
 
+    /// <summary>
+    /// Lets the worker skip starting a record span the SDK would drop anyway: if the next record is
+    /// not sampled, counts it as decided and returns true; otherwise returns false and the SDK's
+    /// <see cref="ShouldSample"/> call for that span makes (and counts) the same decision. Asking
+    /// the SDK costs about 0.3 us per record; in throughput mode that was a fifth of the run.
+    /// </summary>
+    public bool SkipIfUnsampled()
+    {
+        if (!_byRatio)
+        {
+            return _recordDecision.Decision == SamplingDecision.Drop;
+        }
+
+        var n = Interlocked.Read(ref _records) + 1;
+        if (IsSampled(n))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _records);
+        return true;
+    }
+
     public override SamplingResult ShouldSample(in SamplingParameters samplingParameters)
     {
         if (!string.Equals(samplingParameters.Name, BatchTelemetry.RecordSpan, StringComparison.Ordinal))
@@ -65,9 +88,7 @@ public sealed class RecordSampler : Sampler
     }
 
     /// <summary>Keeps record n (1-based) when floor(n x ratio) steps up: exactly ratio of them, evenly spaced.</summary>
-    private SamplingResult SampleByRatio()
-    {
-        var n = Interlocked.Increment(ref _records);
-        return Math.Floor(n * _ratio) > Math.Floor((n - 1) * _ratio) ? Keep : Drop;
-    }
+    private SamplingResult SampleByRatio() => IsSampled(Interlocked.Increment(ref _records)) ? Keep : Drop;
+
+    private bool IsSampled(long n) => Math.Floor(n * _ratio) > Math.Floor((n - 1) * _ratio);
 }

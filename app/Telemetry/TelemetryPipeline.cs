@@ -35,6 +35,7 @@ public sealed class TelemetryPipeline : IDisposable
             Environment.SetEnvironmentVariable(ConfigKeys.OtlpRetry, options.RetryOnFailure ? "in_memory" : null);
         }
 
+        Sampler = new RecordSampler(options.Sampler, RemoteParent(options));
         _traceExporter = options.ExportTraces ? new(new OtlpTraceExporter(ExporterOptions("v1/traces"))) : null;
         _metricExporter = options.ExportMetrics ? new(new OtlpMetricExporter(ExporterOptions("v1/metrics"))) : null;
         _sdk = OpenTelemetrySdk.Create(builder => builder
@@ -45,7 +46,7 @@ public sealed class TelemetryPipeline : IDisposable
                 .AddAttributes(options.ResourceAttributes))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(BatchTelemetry.Name).SetSampler(new RecordSampler(options.Sampler, RemoteParent(options)));
+                tracing.AddSource(BatchTelemetry.Name).SetSampler(Sampler);
                 if (_traceExporter is not null)
                 {
                     tracing.AddProcessor(_spans).AddProcessor(new BatchActivityExportProcessor(
@@ -61,6 +62,9 @@ public sealed class TelemetryPipeline : IDisposable
                 }
             }));
     }
+
+    /// <summary>The sampler the SDK uses; the worker asks it first to skip record spans it would drop.</summary>
+    public RecordSampler Sampler { get; }
 
     /// <summary>Starts the SDK; spans and metrics are recorded from here on (exported only if their exporter is otlp).</summary>
     public static TelemetryPipeline Start(TelemetryOptions options, string appEnvironment, ShardOptions shard)

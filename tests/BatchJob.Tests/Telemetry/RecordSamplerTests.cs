@@ -79,6 +79,23 @@ public sealed class RecordSamplerTests
     public void Samplers_that_are_not_parent_based_ignore_the_remote_parent(string name, int kept) =>
         Keeps(Create(name, ratio: 0.1, UnsampledParent), 100).Should().Be(kept);
 
+    [Theory]
+    [InlineData("always_on", 0.1)]
+    [InlineData("always_off", 0.1)]
+    [InlineData("traceidratio", 0.1)]
+    [InlineData("traceidratio", 0.003)]
+    [InlineData("traceidratio", 1.0)]
+    public void Skipping_unsampled_records_first_keeps_exactly_the_records_the_sampler_alone_keeps(string name, double ratio)
+    {
+        var alone = Create(name, ratio, default);
+        var expected = Enumerable.Range(1, 2000).Where(_ => Decide(alone, BatchTelemetry.RecordSpan) == SamplingDecision.RecordAndSample).ToList();
+
+        var gated = Create(name, ratio, default);
+        var actual = Enumerable.Range(1, 2000).Where(_ => !gated.SkipIfUnsampled() && Decide(gated, BatchTelemetry.RecordSpan) == SamplingDecision.RecordAndSample).ToList();
+
+        actual.Should().Equal(expected);
+    }
+
     [Fact]
     public void A_dropped_record_span_is_never_created_under_the_batch_span()
     {
