@@ -115,6 +115,9 @@ rows+=("$(printf '| sample (median of 5) | 2 | %s | - | %.2f | %.1f | | |' "$wal
 delivered=$(grep -c '"Telemetry not fully delivered"' "$out/lab-default-small.log" || true)
 logged=$(grep -c '"Record processed"' "$out/lab-default-small.log" || true)
 predicted=$(tail -n 1 "$out/predictions.jsonl")
+# Spans the exporter queue (OTEL_BSP_MAX_QUEUE_SIZE) could not hold at 1M: untimed run, same settings.
+dropped_big=$(cd "$out" && "${worker_env[@]}" INPUT_PATH="$big" "$worker" | tail -n 2 \
+    | grep -o '"spans_dropped":[0-9]*' | head -n 1 | cut -d: -f2)
 
 echo
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg), .NET $(dotnet --version), $(python3 --version), $(jq --version)"
@@ -124,6 +127,7 @@ echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${rows[@]}"
 echo
 echo "checks: lab-default at $small logged $logged 'Record processed' lines, $delivered 'not delivered' warnings;"
+echo "        lab-default at $records: ${dropped_big:-?} spans dropped by the export queue;"
 echo "        throughput predictions file ends with: $predicted"
 kill "$sink" 2>/dev/null || true
 wait "$sink" 2>/dev/null || true
