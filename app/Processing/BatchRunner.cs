@@ -34,16 +34,18 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         var usage = new ResourceUsage();
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, ParentContext());
         batch?.SetTag("batch.input", options.InputPath);
+
+        using var input = OpenInput();
+        using var reader = new JsonLinesReader(input, options.MaxLineBytes);
+        using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
+
         var shard = options.Shard;
         if (shard.IsSharded)
         {
             batch?.SetTag("shard.index", _shardIndex).SetTag("shard.count", (long)shard.Count);
         }
 
-        using var input = OpenInput();
         var totalBytes = input.Length;
-        using var reader = new JsonLinesReader(input, options.MaxLineBytes);
-        using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
         var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
         long ordinal = -1;
         while (!cancellation.IsCancellationRequested)

@@ -28,6 +28,7 @@ public sealed class TelemetryPipeline : IDisposable
     private TelemetryPipeline(TelemetryOptions options, string appEnvironment, ShardOptions shard)
     {
         _options = options;
+        Sampler = new RecordSampler(options.Sampler, RemoteParent(options));
         if (options.ExportTraces || options.ExportMetrics)
         {
             // The exporter reads its retry policy only from this variable; setting it here lets
@@ -35,7 +36,6 @@ public sealed class TelemetryPipeline : IDisposable
             Environment.SetEnvironmentVariable(ConfigKeys.OtlpRetry, options.RetryOnFailure ? "in_memory" : null);
         }
 
-        Sampler = new RecordSampler(options.Sampler, RemoteParent(options));
         _traceExporter = options.ExportTraces ? new(new OtlpTraceExporter(ExporterOptions("v1/traces"))) : null;
         _metricExporter = options.ExportMetrics ? new(new OtlpMetricExporter(ExporterOptions("v1/metrics"))) : null;
         _sdk = OpenTelemetrySdk.Create(builder => builder

@@ -58,7 +58,7 @@ public static class PublishedWorker
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
     public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        // Publish (once, possibly minutes on a busy machine) before the clock starts: Elapsed is the run's time.
+        // Publish (once per test run) before the clock starts: Elapsed is the worker's time, not the build's.
         _ = Executable;
         var clock = Stopwatch.StartNew();
         using var process = Start(environment, args, workingDirectory);
