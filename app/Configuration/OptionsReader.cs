@@ -36,10 +36,10 @@ public sealed class OptionsReader
             Fail(ConfigKeys.AppEnv, appEnv, "a non-empty environment name, e.g. local, dev, prod");
         }
 
-        var inputPath = ReadInputPath(workingDirectory);
         var shard = ReadShard();
+        var inputPath = ReadInputPath(workingDirectory);
         var output = Text(ConfigKeys.OutputPath);
-        var outputPath = output.Length == 0 ? null : Path.GetFullPath(shard.OutputPathFor(output), workingDirectory);
+        var outputPath = output.Length == 0 ? null : Path.GetFullPath(output, workingDirectory);
         if (outputPath is not null && !Directory.Exists(Path.GetDirectoryName(outputPath)))
         {
             Fail(ConfigKeys.OutputPath, output, "a file path whose folder exists");
@@ -48,7 +48,8 @@ public sealed class OptionsReader
         return new BatchOptions(
             appEnv,
             inputPath,
-            outputPath,
+            // Each shard of an Indexed Job gets its own file: {shard} (in the file name) becomes the index.
+            outputPath is null ? null : shard.OutputPathFor(outputPath),
             BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
             CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
             MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),

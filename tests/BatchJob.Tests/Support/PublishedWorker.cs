@@ -58,8 +58,7 @@ public static class PublishedWorker
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
     public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null)
     {
-        // Publish (once per test run) before the clock starts: Elapsed is the worker's time, not the build's.
-        _ = Executable;
+        _ = Executable; // publish first (once per test run), so it is not timed as the worker's run
         var clock = Stopwatch.StartNew();
         using var process = Start(environment, args, workingDirectory);
         return await CollectAsync(process, clock, timeout ?? TimeSpan.FromSeconds(60));
