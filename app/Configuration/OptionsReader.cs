@@ -76,52 +76,6 @@ public sealed class OptionsReader
         return path;
     }
 
-    private ShardOptions ReadShard()
-    {
-        var count = Int(ConfigKeys.ShardCount, min: 1, max: 100_000);
-        var indexText = Text(ConfigKeys.JobCompletionIndex);
-        if (indexText.Length == 0)
-        {
-            if (count > 1)
-            {
-                // Without an index every pod would process every record: refuse rather than duplicate.
-                Fail(ConfigKeys.JobCompletionIndex, indexText, $"this shard's index from 0 to {count - 1}, set by Kubernetes in an Indexed Job (SHARD_COUNT is {count})");
-            }
-
-            return ShardOptions.Unsharded;
-        }
-
-        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= count)
-        {
-            Fail(ConfigKeys.JobCompletionIndex, indexText, $"a whole number from 0 to {count - 1}; set SHARD_COUNT to the Job's completions (SHARD_COUNT is {count})");
-            return ShardOptions.Unsharded;
-        }
-
-        return new ShardOptions(index, count);
-    }
-
-    private SamplerOptions ReadSampler()
-    {
-        var name = Text(ConfigKeys.TracesSampler).ToLowerInvariant();
-        if (!SamplerOptions.Names.TryGetValue(name, out var sampler))
-        {
-            Fail(ConfigKeys.TracesSampler, name, "one of " + string.Join(", ", SamplerOptions.Names.Keys));
-            return SamplerOptions.Default;
-        }
-
-        // The specification: the argument is read only by the ratio samplers; empty means 1.0.
-        var ratio = 1.0;
-        var arg = Text(ConfigKeys.TracesSamplerArg);
-        if (sampler.Root == SamplerRoot.TraceIdRatio && arg.Length > 0
-            && !(double.TryParse(arg, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
-        {
-            Fail(ConfigKeys.TracesSamplerArg, arg, "a sampling ratio from 0 to 1, e.g. 0.01 keeps one record span in a hundred");
-            ratio = 1.0;
-        }
-
-        return new SamplerOptions(sampler.Root, ratio, sampler.ParentBased);
-    }
-
     private CostOptions ReadCost()
     {
         var cpuRequest = CpuQuantity(ConfigKeys.CpuRequest);
@@ -208,6 +162,52 @@ public sealed class OptionsReader
         }
 
         return attributes;
+    }
+
+    private ShardOptions ReadShard()
+    {
+        var count = Int(ConfigKeys.ShardCount, min: 1, max: 100_000);
+        var indexText = Text(ConfigKeys.JobCompletionIndex);
+        if (indexText.Length == 0)
+        {
+            if (count > 1)
+            {
+                // Without an index every pod would process every record: refuse rather than duplicate.
+                Fail(ConfigKeys.JobCompletionIndex, indexText, $"this shard's index from 0 to {count - 1}, set by Kubernetes in an Indexed Job (SHARD_COUNT is {count})");
+            }
+
+            return ShardOptions.Unsharded;
+        }
+
+        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= count)
+        {
+            Fail(ConfigKeys.JobCompletionIndex, indexText, $"a whole number from 0 to {count - 1}; set SHARD_COUNT to the Job's completions (SHARD_COUNT is {count})");
+            return ShardOptions.Unsharded;
+        }
+
+        return new ShardOptions(index, count);
+    }
+
+    private SamplerOptions ReadSampler()
+    {
+        var name = Text(ConfigKeys.TracesSampler).ToLowerInvariant();
+        if (!SamplerOptions.Names.TryGetValue(name, out var sampler))
+        {
+            Fail(ConfigKeys.TracesSampler, name, "one of " + string.Join(", ", SamplerOptions.Names.Keys));
+            return SamplerOptions.Default;
+        }
+
+        // The specification: the argument is read only by the ratio samplers; empty means 1.0.
+        var ratio = 1.0;
+        var arg = Text(ConfigKeys.TracesSamplerArg);
+        if (sampler.Root == SamplerRoot.TraceIdRatio && arg.Length > 0
+            && !(double.TryParse(arg, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+        {
+            Fail(ConfigKeys.TracesSamplerArg, arg, "a sampling ratio from 0 to 1, e.g. 0.01 keeps one record span in a hundred");
+            ratio = 1.0;
+        }
+
+        return new SamplerOptions(sampler.Root, ratio, sampler.ParentBased);
     }
 
     private string Text(string key) => (_config[key] ?? string.Empty).Trim();
