@@ -254,8 +254,9 @@ public sealed class RecordParser
         return true;
     }
 
-    // A span over constant data in the binary: no array, nothing mutable.
-    private static ReadOnlySpan<double> PowersOf10 =>
+    // A table, never written. (A ReadOnlySpan<double> property over a collection expression
+    // allocated a new array per call in Debug builds.)
+    private static readonly double[] PowersOf10 =
     [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
         1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
