@@ -33,13 +33,13 @@ public static class BatchApplication
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
-            using var fallback = CreateLogger(stdout, LogFormat.Lab);
+            using var fallback = CreateLogger(stdout, LogFormat.Lab, out _);
             new BatchLog(fallback).ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
             return ExitCode.InvalidConfiguration;
         }
 
-        using var logger = CreateLogger(stdout, options.LogFormat);
-        var log = new BatchLog(logger);
+        using var logger = CreateLogger(stdout, options.LogFormat, out var sink);
+        var log = new BatchLog(logger, sink);
         try
         {
             return RunBatch(options, log, cancellation);
@@ -61,7 +61,7 @@ public static class BatchApplication
     private static ExitCode RunBatch(BatchOptions options, BatchLog log, CancellationToken cancellation)
     {
         using var telemetry = new BatchTelemetry();
-        using var pipeline = options.Telemetry.Enabled ? TelemetryPipeline.Start(options.Telemetry, options.AppEnvironment) : null;
+        using var pipeline = options.Telemetry.Enabled ? TelemetryPipeline.Start(options.Telemetry, options.AppEnvironment, options.Shard) : null;
         if (pipeline is null)
         {
             log.TelemetryDisabled();
@@ -72,7 +72,7 @@ public static class BatchApplication
             log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics);
         }
 
-        var result = new BatchRunner(options, telemetry, log).Run(cancellation);
+        var result = new BatchRunner(options, telemetry, log, pipeline?.Sampler).Run(cancellation);
         var delivery = pipeline?.Shutdown();
         var summary = result.Summary with { SpansDropped = delivery?.SpansDropped ?? 0 };
         log.BatchCompleted(summary, result.CompletionSpan);
@@ -102,9 +102,14 @@ public static class BatchApplication
         return ExitCode.Success;
     }
 
-    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format) =>
-        new LoggerConfiguration()
+    /// <param name="sink">The sink the logger writes to; BatchLog also writes the per-record line to it directly.</param>
+    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format, out JsonLinesSink sink)
+    {
+        // Disposed by the logger, which owns it.
+        sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500));
+        return new LoggerConfiguration()
             .MinimumLevel.Information()
-            .WriteTo.Sink(new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500)))
+            .WriteTo.Sink(sink)
             .CreateLogger();
+    }
 }

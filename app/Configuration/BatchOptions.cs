@@ -11,5 +11,7 @@ public sealed record BatchOptions(
     double MaxFailedRatio,
     LogFormat LogFormat,
     bool LogRecords,
+    double ProgressIntervalSeconds,
+    ShardOptions Shard,
     CostOptions Cost,
     TelemetryOptions Telemetry);

@@ -16,6 +16,8 @@ public static class ConfigKeys
     public const string MaxFailedRatio = "MAX_FAILED_RATIO";
     public const string LogFormat = "LOG_FORMAT";
     public const string LogRecords = "LOG_RECORDS";
+    public const string ProgressIntervalSeconds = "PROGRESS_INTERVAL_SECONDS";
+    public const string ShardCount = "SHARD_COUNT";
 
     public const string EnableCostTracking = "ENABLE_COST_TRACKING";
     public const string CostPerCpuHour = "COST_PER_CPU_HOUR";
@@ -35,6 +37,8 @@ public static class ConfigKeys
     public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
     public const string TracesExporter = "OTEL_TRACES_EXPORTER";
     public const string MetricsExporter = "OTEL_METRICS_EXPORTER";
+    public const string TracesSampler = "OTEL_TRACES_SAMPLER";
+    public const string TracesSamplerArg = "OTEL_TRACES_SAMPLER_ARG";
     public const string BspMaxQueueSize = "OTEL_BSP_MAX_QUEUE_SIZE";
     public const string MetricExportInterval = "OTEL_METRIC_EXPORT_INTERVAL";
     public const string FlushTimeout = "TELEMETRY_FLUSH_TIMEOUT_MS";
@@ -43,13 +47,17 @@ public static class ConfigKeys
     public const string TraceParent = "TRACEPARENT";
     public const string TraceState = "TRACESTATE";
 
+    /// <summary>This pod's index in an Indexed Job (not in .env.example: Kubernetes sets it per pod).</summary>
+    public const string JobCompletionIndex = "JOB_COMPLETION_INDEX";
+
     /// <summary>The keys a user configures; each one is in <c>.env.example</c> and <c>appsettings.json</c>.</summary>
     public static IReadOnlyList<string> Configurable { get; } =
     [
         AppEnv, InputPath, OutputPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
+        ProgressIntervalSeconds, ShardCount,
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,
-        TracesExporter, MetricsExporter, BspMaxQueueSize, MetricExportInterval, FlushTimeout,
+        TracesExporter, MetricsExporter, TracesSampler, TracesSamplerArg, BspMaxQueueSize, MetricExportInterval, FlushTimeout,
     ];
 }

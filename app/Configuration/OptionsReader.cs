@@ -36,18 +36,22 @@ public sealed class OptionsReader
             Fail(ConfigKeys.AppEnv, appEnv, "a non-empty environment name, e.g. local, dev, prod");
         }
 
+        var shard = ReadShard();
         var inputPath = ReadInputPath(workingDirectory);
         var outputPath = ReadOutputPath(workingDirectory);
         return new BatchOptions(
             appEnv,
             inputPath,
-            outputPath,
+            // Each shard of an Indexed Job gets its own file: {shard} (in the file name) becomes the index.
+            outputPath is null ? null : shard.OutputPathFor(outputPath),
             BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
             CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
             MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),
             MaxFailedRatio: Double(ConfigKeys.MaxFailedRatio, min: 0, max: 1),
             LogFormat: Choice(ConfigKeys.LogFormat, new Dictionary<string, LogFormat> { ["lab"] = LogFormat.Lab, ["clef"] = LogFormat.Clef }),
             LogRecords: Bool(ConfigKeys.LogRecords),
+            ProgressIntervalSeconds: Double(ConfigKeys.ProgressIntervalSeconds, min: 0.1, max: 86_400),
+            shard,
             ReadCost(),
             ReadTelemetry());
     }
@@ -157,6 +161,7 @@ public sealed class OptionsReader
             FlushTimeoutMs: Int(ConfigKeys.FlushTimeout, min: 100, max: 600_000),
             MaxQueueSize: Int(ConfigKeys.BspMaxQueueSize, min: 1, max: 10_000_000),
             MetricExportIntervalMs: Int(ConfigKeys.MetricExportInterval, min: 100, max: 86_400_000),
+            ReadSampler(),
             ReadResourceAttributes(),
             traceParent.Length == 0 ? null : traceParent,
             Text(ConfigKeys.TraceState) is { Length: > 0 } state ? state : null);
@@ -180,6 +185,52 @@ public sealed class OptionsReader
         }
 
         return attributes;
+    }
+
+    private ShardOptions ReadShard()
+    {
+        var count = Int(ConfigKeys.ShardCount, min: 1, max: 100_000);
+        var indexText = Text(ConfigKeys.JobCompletionIndex);
+        if (indexText.Length == 0)
+        {
+            if (count > 1)
+            {
+                // Without an index every pod would process every record: refuse rather than duplicate.
+                Fail(ConfigKeys.JobCompletionIndex, indexText, $"this shard's index from 0 to {count - 1}, set by Kubernetes in an Indexed Job (SHARD_COUNT is {count})");
+            }
+
+            return ShardOptions.Unsharded;
+        }
+
+        if (!int.TryParse(indexText, NumberStyles.None, CultureInfo.InvariantCulture, out var index) || index >= count)
+        {
+            Fail(ConfigKeys.JobCompletionIndex, indexText, $"a whole number from 0 to {count - 1}; set SHARD_COUNT to the Job's completions (SHARD_COUNT is {count})");
+            return ShardOptions.Unsharded;
+        }
+
+        return new ShardOptions(index, count);
+    }
+
+    private SamplerOptions ReadSampler()
+    {
+        var name = Text(ConfigKeys.TracesSampler).ToLowerInvariant();
+        if (!SamplerOptions.Names.TryGetValue(name, out var sampler))
+        {
+            Fail(ConfigKeys.TracesSampler, name, "one of " + string.Join(", ", SamplerOptions.Names.Keys));
+            return SamplerOptions.Default;
+        }
+
+        // The specification: the argument is read only by the ratio samplers; empty means 1.0.
+        var ratio = 1.0;
+        var arg = Text(ConfigKeys.TracesSamplerArg);
+        if (sampler.Root == SamplerRoot.TraceIdRatio && arg.Length > 0
+            && !(double.TryParse(arg, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out ratio) && ratio is >= 0 and <= 1))
+        {
+            Fail(ConfigKeys.TracesSamplerArg, arg, "a sampling ratio from 0 to 1, e.g. 0.01 keeps one record span in a hundred");
+            ratio = 1.0;
+        }
+
+        return new SamplerOptions(sampler.Root, ratio, sampler.ParentBased);
     }
 
     private string Text(string key) => (_config[key] ?? string.Empty).Trim();

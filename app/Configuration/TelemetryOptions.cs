@@ -15,6 +15,7 @@ public sealed record TelemetryOptions(
     int FlushTimeoutMs,
     int MaxQueueSize,
     int MetricExportIntervalMs,
+    SamplerOptions Sampler,
     IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes,
     string? TraceParent,
     string? TraceState);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace BatchJob.Inference;
 
@@ -7,10 +8,22 @@ namespace BatchJob.Inference;
 /// Python does, so results match it to the last bit. <c>CPU_BURN_MS</c> adds simulated model work
 /// (busy CPU, not sleep) so CPU limits and throttling show up as they would with a real model.
 /// </summary>
-public sealed class SumModel(double cpuBurnMs)
+/// <remarks>
+/// The work is a fixed amount of computation - what one unthrottled core does in CPU_BURN_MS -
+/// not "spin until CPU_BURN_MS of wall time has passed": a real model needs the same CPU whatever
+/// the limit, so under a 250m limit a record takes about four times as long as on a full core,
+/// which is what the guide's Resource Throttling table shows. A wall-clock spin would finish on
+/// time while throttled and hide exactly that.
+/// </remarks>
+public sealed class SumModel
 {
-    private readonly long _burnTicks = (long)(cpuBurnMs * Stopwatch.Frequency / 1000);
+    private readonly long _burnIterations;
     private double _burnResult;
+
+    public SumModel(double cpuBurnMs)
+    {
+        _burnIterations = cpuBurnMs > 0 ? (long)Math.Round(cpuBurnMs * IterationsPerMillisecond()) : 0;
+    }
 
     /// <summary>Result of the simulated work; read only so the JIT cannot drop it.</summary>
     public double BurnResult => _burnResult;
@@ -24,27 +37,50 @@ public sealed class SumModel(double cpuBurnMs)
             sum += feature;
         }
 
-        if (_burnTicks > 0)
+        if (_burnIterations > 0)
         {
-            Burn(sum);
+            // Kept in a field so the JIT cannot drop the work; x converges to 0.001, never overflowing.
+            _burnResult = Spin(sum, _burnIterations);
         }
 
         return double.IsFinite(sum) ? sum : double.NaN;
     }
 
-    private void Burn(double seed)
+    /// <summary>
+    /// How many <see cref="Spin"/> iterations one core does per millisecond: the fastest of a few
+    /// ~1 ms samples, because a sample that a CPU limit throttled or the scheduler preempted only
+    /// looks slower. About 15 ms, once, and only when CPU_BURN_MS is set.
+    /// </summary>
+    private static double IterationsPerMillisecond()
     {
-        var until = Stopwatch.GetTimestamp() + _burnTicks;
-        var x = seed;
-        while (Stopwatch.GetTimestamp() < until)
+        long iterations = 20_000;
+        var best = 0.0;
+        var x = 1.0;
+        for (var sample = 0; sample < 12; sample++)
         {
-            for (var i = 0; i < 256; i++)
+            var start = Stopwatch.GetTimestamp();
+            x = Spin(x, iterations);
+            var ms = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (ms > 0)
             {
-                x = (x * 1.000001) + 1e-9;
+                best = Math.Max(best, iterations / ms);
+                // Aim the next sample at about a millisecond.
+                iterations = Math.Max(1_000, (long)best);
             }
         }
 
-        // Keeps the loop from being optimized away without changing the prediction.
-        _burnResult = x;
+        return best > 0 && double.IsFinite(x) ? best : 1_000_000;
+    }
+
+    // Optimized from the first call, so calibration and every record run the same machine code.
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static double Spin(double x, long iterations)
+    {
+        for (var i = 0L; i < iterations; i++)
+        {
+            x = (x * 0.999999) + 1e-9;
+        }
+
+        return x;
     }
 }

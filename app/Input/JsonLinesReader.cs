@@ -31,8 +31,11 @@ public sealed class JsonLinesReader : IDisposable
     /// <summary>1-based number of the line last returned.</summary>
     public long LineNumber { get; private set; }
 
-    /// <summary>Bytes of input consumed so far.</summary>
+    /// <summary>Bytes of input read from the stream so far (up to one read ahead of the lines returned).</summary>
     public long BytesRead { get; private set; }
+
+    /// <summary>Bytes of input up to the end of the line last returned: the progress through the file.</summary>
+    public long BytesConsumed => BytesRead - (_end - _start);
 
     /// <summary>Reads the next line. <paramref name="line"/> is valid until the next call; for <see cref="LineKind.TooLong"/> it is empty.</summary>
     public LineKind Read(out ReadOnlySpan<byte> line)

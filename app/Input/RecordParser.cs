@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 
@@ -17,8 +18,13 @@ public sealed class RecordParser
     /// <summary>Parses <paramref name="line"/>; on failure returns false with <paramref name="error"/> saying why.</summary>
     public bool TryParse(ReadOnlySpan<byte> line, out ParsedRecord record, out string? error, out RecordId? idSeen)
     {
-        record = default;
         idSeen = null;
+        error = null;
+        if (TryParseCanonical(line, out record))
+        {
+            return true;
+        }
+
         if (!Utf8.IsValid(line))
         {
             error = "line is not valid UTF-8";
@@ -36,6 +42,225 @@ public sealed class RecordParser
             return false;
         }
     }
+
+    /// <summary>
+    /// The fast path, for the shape nearly every line has: <c>{"id": 123, "features": [1.5, -2, 3.25]}</c>
+    /// (ASCII, integer id first, plain decimals, any JSON whitespace). Anything else - another key
+    /// order, a string id, exponents, more than 19 digits, invalid input - returns false and goes
+    /// through <see cref="Utf8JsonReader"/>, which gives the same values and the error messages.
+    /// The profile put the general reader at ~600 ns of a ~2 us record; this is several times faster.
+    /// </summary>
+    private bool TryParseCanonical(ReadOnlySpan<byte> line, out ParsedRecord record)
+    {
+        record = default;
+        var i = 0;
+        if (!Expect(line, ref i, (byte)'{') || !ExpectText(line, ref i, "\"id\""u8) || !Expect(line, ref i, (byte)':'))
+        {
+            return false;
+        }
+
+        SkipWhitespace(line, ref i);
+        if (!TryReadInteger(line, ref i, out var id)
+            || !Expect(line, ref i, (byte)',') || !ExpectText(line, ref i, "\"features\""u8) || !Expect(line, ref i, (byte)':')
+            || !Expect(line, ref i, (byte)'['))
+        {
+            return false;
+        }
+
+        var count = 0;
+        SkipWhitespace(line, ref i);
+        if (i < line.Length && line[i] == (byte)']')
+        {
+            return false; // empty: the general path reports it
+        }
+
+        while (true)
+        {
+            SkipWhitespace(line, ref i);
+            if (!TryReadDecimal(line, ref i, out var value))
+            {
+                return false;
+            }
+
+            if (count == _features.Length)
+            {
+                Array.Resize(ref _features, _features.Length * 2);
+            }
+
+            _features[count++] = value;
+            SkipWhitespace(line, ref i);
+            if (i >= line.Length)
+            {
+                return false;
+            }
+
+            if (line[i] == (byte)']')
+            {
+                i++;
+                break;
+            }
+
+            if (line[i] != (byte)',')
+            {
+                return false;
+            }
+
+            i++;
+        }
+
+        if (!Expect(line, ref i, (byte)'}'))
+        {
+            return false;
+        }
+
+        SkipWhitespace(line, ref i);
+        if (i != line.Length)
+        {
+            return false;
+        }
+
+        record = new ParsedRecord(new RecordId(id, null), _features.AsSpan(0, count));
+        return true;
+    }
+
+    private static void SkipWhitespace(ReadOnlySpan<byte> line, ref int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            i++;
+        }
+    }
+
+    private static bool Expect(ReadOnlySpan<byte> line, ref int i, byte expected)
+    {
+        SkipWhitespace(line, ref i);
+        if (i < line.Length && line[i] == expected)
+        {
+            i++;
+            return true;
+        }
+
+        return false;
+    }
+
+    private static bool ExpectText(ReadOnlySpan<byte> line, ref int i, ReadOnlySpan<byte> expected)
+    {
+        SkipWhitespace(line, ref i);
+        if (line[i..].StartsWith(expected))
+        {
+            i += expected.Length;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>A JSON integer of at most 18 digits (always fits a long); no leading zeros, as JSON requires.</summary>
+    private static bool TryReadInteger(ReadOnlySpan<byte> line, ref int i, out long value)
+    {
+        value = 0;
+        var negative = i < line.Length && line[i] == (byte)'-';
+        var start = negative ? i + 1 : i;
+        var end = start;
+        while (end < line.Length && (uint)(line[end] - '0') <= 9 && end - start < 19)
+        {
+            value = (value * 10) + (line[end] - '0');
+            end++;
+        }
+
+        var digits = end - start;
+        if (digits == 0 || digits > 18 || (digits > 1 && line[start] == (byte)'0')
+            || (end < line.Length && line[end] is (byte)'.' or (byte)'e' or (byte)'E'))
+        {
+            return false;
+        }
+
+        value = negative ? -value : value;
+        i = end;
+        return true;
+    }
+
+    /// <summary>
+    /// A JSON number without exponent, as a correctly rounded double: with at most 15 significant
+    /// digits and 22 decimals, mantissa / 10^decimals is exact division of two exact doubles, so
+    /// IEEE rounding gives the same bits as any correct parser (Clinger's fast path). Longer
+    /// numbers go to <see cref="Utf8Parser"/>, which is correct and slower.
+    /// </summary>
+    private static bool TryReadDecimal(ReadOnlySpan<byte> line, ref int i, out double value)
+    {
+        value = 0;
+        var start = i;
+        var p = i;
+        var negative = p < line.Length && line[p] == (byte)'-';
+        if (negative)
+        {
+            p++;
+        }
+
+        ulong mantissa = 0;
+        var intStart = p;
+        while (p < line.Length && (uint)(line[p] - '0') <= 9)
+        {
+            mantissa = (mantissa * 10) + (uint)(line[p] - '0');
+            p++;
+        }
+
+        var intDigits = p - intStart;
+        if (intDigits == 0 || (intDigits > 1 && line[intStart] == (byte)'0'))
+        {
+            return false;
+        }
+
+        var decimals = 0;
+        if (p < line.Length && line[p] == (byte)'.')
+        {
+            p++;
+            var fracStart = p;
+            while (p < line.Length && (uint)(line[p] - '0') <= 9)
+            {
+                mantissa = (mantissa * 10) + (uint)(line[p] - '0');
+                p++;
+            }
+
+            decimals = p - fracStart;
+            if (decimals == 0)
+            {
+                return false;
+            }
+        }
+
+        if (p < line.Length && line[p] is (byte)'e' or (byte)'E')
+        {
+            return false;
+        }
+
+        if (intDigits + decimals <= 15 && decimals <= 22)
+        {
+            // Up to 15 digits the accumulation cannot overflow and the mantissa is below 2^53: exact.
+            value = mantissa / PowersOf10[decimals];
+        }
+        else if (!Utf8Parser.TryParse(line[start..p], out value, out var consumed) || consumed != p - start || !double.IsFinite(value))
+        {
+            return false;
+        }
+        else
+        {
+            i = p;
+            return true;
+        }
+
+        value = negative ? -value : value;
+        i = p;
+        return true;
+    }
+
+    // A table, never written. (A ReadOnlySpan<double> property over a collection expression
+    // allocated a new array per call in Debug builds.)
+    private static readonly double[] PowersOf10 =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
 
     private string? Parse(ReadOnlySpan<byte> line, out ParsedRecord record, out RecordId? id)
     {

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using BatchJob.Input;
 using BatchJob.Output;
+using BatchJob.Processing;
 using BatchJob.Telemetry;
 using Serilog;
 using Serilog.Events;
@@ -12,7 +13,9 @@ namespace BatchJob.Logging;
 /// Every line the worker logs, one method each, with the contract's messages and field names.
 /// Lines carry the trace and span id of the span that is current when they are written.
 /// </summary>
-public sealed class BatchLog(ILogger logger)
+/// <param name="recordSink">When given, "Record processed" lines go straight to it (the hot path,
+/// ~1 us and a dozen allocations less per record than a Serilog event); otherwise through Serilog.</param>
+public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
 {
     private static readonly MessageTemplateParser Parser = new();
     private static readonly MessageTemplate RecordProcessedMessage = Parser.Parse("Record processed");
@@ -38,6 +41,14 @@ public sealed class BatchLog(ILogger logger)
             return;
         }
 
+        if (recordSink is not null)
+        {
+            var span = Activity.Current;
+            recordSink.EmitRecordProcessed(new RecordLine(
+                DateTime.UtcNow, id, prediction, latencyMs, costUsd, span?.TraceId ?? default, span?.SpanId ?? default, span is not null));
+            return;
+        }
+
         var properties = new List<LogEventProperty>(4)
         {
             new("id", new ScalarValue(id.ToAttribute())),
@@ -50,6 +61,21 @@ public sealed class BatchLog(ILogger logger)
         }
 
         logger.Write(Create(LogEventLevel.Information, RecordProcessedMessage, properties));
+    }
+
+    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s left out otherwise).</summary>
+    public void BatchProgress(Progress progress)
+    {
+        if (progress.EtaSeconds is { } eta)
+        {
+            Write(LogEventLevel.Information, "Batch progress",
+                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", eta));
+        }
+        else
+        {
+            Write(LogEventLevel.Information, "Batch progress",
+                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds));
+        }
     }
 
     public void RecordFailed(long line, string error, RecordId? id)

@@ -45,4 +45,21 @@ public sealed class ClefLayout : IJsonLogLayout
 
         writer.WriteEndObject();
     }
+
+    public void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("@t"u8, line.Timestamp);
+        writer.WriteString("@mt"u8, "Record processed"u8);
+        if (line.HasSpan)
+        {
+            Span<byte> hex = stackalloc byte[32];
+            writer.WriteString("@tr"u8, HexIds.Format(line.TraceId, hex));
+            writer.WriteString("@sp"u8, HexIds.Format(line.SpanId, hex));
+        }
+
+        RecordFields.Write(line, writer);
+        writer.WriteEndObject();
+    }
 }

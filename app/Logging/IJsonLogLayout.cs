@@ -7,4 +7,7 @@ namespace BatchJob.Logging;
 public interface IJsonLogLayout
 {
     void Write(LogEvent logEvent, Utf8JsonWriter writer);
+
+    /// <summary>The "Record processed" line, byte for byte what <see cref="Write"/> gives for the same event.</summary>
+    void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer);
 }

@@ -41,6 +41,24 @@ public sealed class LabJsonLayout : IJsonLogLayout
         writer.WriteEndObject();
     }
 
+    public void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteString("timestamp"u8, line.Timestamp);
+        writer.WriteString("level"u8, "INFO"u8);
+        writer.WriteString("message"u8, "Record processed"u8);
+        RecordFields.Write(line, writer);
+        if (line.HasSpan)
+        {
+            Span<byte> hex = stackalloc byte[32];
+            writer.WriteString("trace_id"u8, HexIds.Format(line.TraceId, hex));
+            writer.WriteString("span_id"u8, HexIds.Format(line.SpanId, hex));
+        }
+
+        writer.WriteEndObject();
+    }
+
     public static string LevelName(LogEventLevel level) => level switch
     {
         LogEventLevel.Verbose or LogEventLevel.Debug => "DEBUG",

@@ -19,6 +19,12 @@ public sealed record BatchSummary(
     /// <summary>Spans the SDK could not queue for export (queue full); set once telemetry has shut down.</summary>
     public long SpansDropped { get; init; }
 
+    /// <summary>This worker's shard in an Indexed Job; null when the run is not sharded.</summary>
+    public int? ShardIndex { get; init; }
+
+    /// <summary>The number of shards (SHARD_COUNT); null when the run is not sharded.</summary>
+    public int? ShardCount { get; init; }
+
     /// <summary>The summary's fields in the order the guide prints them, extras after.</summary>
     public IEnumerable<(string Name, object Value)> Fields()
     {
@@ -40,5 +46,10 @@ public sealed record BatchSummary(
         yield return ("batch_processing_ms", BatchProcessingMs);
         yield return ("spans_dropped", SpansDropped);
         yield return ("interrupted", Interrupted);
+        if (ShardIndex is { } index && ShardCount is { } count)
+        {
+            yield return ("shard_index", index);
+            yield return ("shard_count", count);
+        }
     }
 }

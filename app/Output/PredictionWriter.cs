@@ -52,7 +52,8 @@ public sealed class PredictionWriter : IDisposable
     public void Flush() => _file.Flush();
 
     /// <summary>Writes the summary line, syncs to disk and moves the file into place.</summary>
-    public void Publish(long records, double avgPrediction, bool interrupted)
+    /// <param name="shard">Set when sharded: the summary line then names its shard, so shard files can be combined.</param>
+    public void Publish(long records, double avgPrediction, bool interrupted, (int Index, int Count)? shard = null)
     {
         var summary = new StringBuilder("{\"summary\": {\"records\": ")
             .Append(records)
@@ -61,6 +62,11 @@ public sealed class PredictionWriter : IDisposable
         if (interrupted)
         {
             summary.Append(", \"interrupted\": true");
+        }
+
+        if (shard is { } s)
+        {
+            summary.Append(", \"shard_index\": ").Append(s.Index).Append(", \"shard_count\": ").Append(s.Count);
         }
 
         _file.Write(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));

@@ -14,12 +14,18 @@ namespace BatchJob.Processing;
 /// its span and metrics, log it, write it. Nothing is held per record after it is done, so memory
 /// stays flat however long the input.
 /// </summary>
-public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log)
+/// <param name="recordSampler">The SDK's sampler when telemetry is on: record spans it would drop are not started at all.</param>
+public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
 {
     private readonly RecordParser _parser = new();
     private readonly SumModel _model = new(options.CpuBurnMs);
     private readonly CostModel _cost = new(options.Cost);
     private readonly BatchStatistics _stats = new();
+
+    // Boxed once: every kept record span carries these, and boxing per record would allocate.
+    private readonly object _shardIndex = (long)options.Shard.Index;
+    private readonly object _cpuCores = options.Cost.CpuCores;
+    private readonly object _memoryMiB = options.Cost.MemoryMiB;
 
     /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
@@ -33,6 +39,16 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         using var input = OpenInput();
         using var reader = new JsonLinesReader(input, options.MaxLineBytes);
         using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
+
+        var shard = options.Shard;
+        if (shard.IsSharded)
+        {
+            batch?.SetTag("shard.index", _shardIndex).SetTag("shard.count", (long)shard.Count);
+        }
+
+        var totalBytes = input.Length;
+        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
+        long ordinal = -1;
         while (!cancellation.IsCancellationRequested)
         {
             var kind = Read(reader, out var line);
@@ -43,20 +59,38 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
 
             if (kind == LineKind.Blank)
             {
-                _stats.AddBlank();
+                // Counted once across shards, by shard 0, so combined summaries add up.
+                if (shard.Index == 0)
+                {
+                    _stats.AddBlank();
+                }
+
+                continue;
+            }
+
+            // Not ours: another shard of the Indexed Job parses it. Only the newline scan is spent here.
+            if (!shard.Owns(++ordinal))
+            {
                 continue;
             }
 
             ProcessLine(kind, line, reader.LineNumber, output);
-            if (_stats.Total % options.BatchSize == 0)
+            var total = _stats.Total;
+            if (total % options.BatchSize == 0)
             {
                 output?.Flush();
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            if (progress.IsDue(total, now))
+            {
+                log.BatchProgress(progress.Report(total, now, reader.BytesConsumed, totalBytes));
             }
         }
 
         var interrupted = cancellation.IsCancellationRequested;
         var result = Complete(usage, interrupted);
-        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted);
+        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
         return result;
     }
 
@@ -113,7 +147,7 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     private void ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
     {
         var started = Stopwatch.GetTimestamp();
-        using var span = telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
+        using var span = recordSampler is not null && recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
         if (kind == LineKind.TooLong)
         {
             Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);
@@ -136,18 +170,24 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         // Cost is computed from the latency as printed, so every log line checks against the formula.
         var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 4);
         var costUsd = _cost.CostUsd(latencyMs);
-        if (span is not null)
+        // A span the sampler dropped records nothing: skip the tags and their boxing.
+        if (span is { IsAllDataRequested: true })
         {
-            span.SetTag("record.id", record.Id.ToAttribute());
-            span.SetTag("prediction", prediction);
-            span.SetTag("latency_ms", latencyMs);
+            // AddTag, not SetTag: a new span has no tags to replace, so skip the search.
+            span.AddTag("record.id", record.Id.ToAttribute());
+            span.AddTag("prediction", prediction);
+            span.AddTag("latency_ms", latencyMs);
             if (options.Cost.Enabled)
             {
-                span.SetTag("cost_usd", costUsd);
+                span.AddTag("cost_usd", costUsd);
             }
 
-            span.SetTag("cpu_cores", _cost.CpuCores);
-            span.SetTag("memory_mb", _cost.MemoryMiB);
+            span.AddTag("cpu_cores", _cpuCores);
+            span.AddTag("memory_mb", _memoryMiB);
+            if (options.Shard.IsSharded)
+            {
+                span.AddTag("shard.index", _shardIndex);
+            }
         }
 
         telemetry.RecordsProcessed.Add(1);
@@ -186,6 +226,10 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
             ResourceUsage.PeakMemoryMb(),
             usage.ElapsedMs,
             interrupted);
+        if (options.Shard.IsSharded)
+        {
+            summary = summary with { ShardIndex = options.Shard.Index, ShardCount = options.Shard.Count };
+        }
 
         telemetry.BatchProcessing.Record(summary.BatchProcessingMs);
         telemetry.CpuUtilization.Record(summary.CpuUtilization);

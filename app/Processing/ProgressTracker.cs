@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace BatchJob.Processing;
+
+/// <summary>
+/// Decides when to print "Batch progress": every <c>everyRecords</c> records or every
+/// <c>interval</c>, whichever comes first, and computes rate and ETA. The per-record check is two
+/// comparisons against precomputed thresholds; the caller passes a timestamp it already has.
+/// </summary>
+public sealed class ProgressTracker
+{
+    private readonly long _everyRecords;
+    private readonly long _intervalTicks;
+    private readonly long _startTicks;
+    private long _nextRecords;
+    private long _nextTicks;
+
+    /// <param name="startTimestamp">When the batch started (<see cref="Stopwatch.GetTimestamp"/>).</param>
+    public ProgressTracker(long everyRecords, TimeSpan interval, long startTimestamp)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(everyRecords, 1);
+        _everyRecords = everyRecords;
+        _intervalTicks = Math.Max(1, (long)(interval.TotalSeconds * Stopwatch.Frequency));
+        _startTicks = startTimestamp;
+        _nextRecords = everyRecords;
+        _nextTicks = startTimestamp + _intervalTicks;
+    }
+
+    /// <summary>True when a progress line is due after <paramref name="records"/> records at <paramref name="now"/>.</summary>
+    public bool IsDue(long records, long now) => records >= _nextRecords || now >= _nextTicks;
+
+    /// <summary>Takes the numbers for a progress line and schedules the next one.</summary>
+    /// <param name="bytesRead">Input bytes consumed so far; with <paramref name="totalBytes"/> > 0 it gives the ETA.</param>
+    public Progress Report(long records, long now, long bytesRead, long totalBytes)
+    {
+        _nextRecords = records + _everyRecords;
+        _nextTicks = now + _intervalTicks;
+        var elapsed = (double)(now - _startTicks) / Stopwatch.Frequency;
+        var rate = elapsed > 0 ? records / elapsed : 0;
+        double? eta = null;
+        if (totalBytes > 0 && bytesRead > 0 && elapsed > 0)
+        {
+            // Bytes, not records, are what we know the total of; lines are near enough equal in size.
+            var remaining = Math.Max(0, totalBytes - bytesRead);
+            eta = Math.Round(elapsed * remaining / bytesRead, 1);
+        }
+
+        return new Progress(records, Math.Round(rate, 1), Math.Round(elapsed, 3), eta);
+    }
+}
