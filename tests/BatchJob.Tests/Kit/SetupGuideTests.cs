@@ -97,11 +97,11 @@ public sealed partial class SetupGuideTests
         return words;
     }
 
-    /// <summary>Jobs the guide itself creates (kubectl create job NAME ...).</summary>
-    private static HashSet<string> CreatedJobs() =>
+    /// <summary>Objects the guide itself creates (kubectl create job|configmap NAME ...), as (kind, name).</summary>
+    private static HashSet<(string Kind, string Name)> CreatedObjects() =>
         Tool("kubectl").Select(Positional)
-            .Where(p => p.Count >= 3 && p[0] == "create" && KindWords.GetValueOrDefault(p[1]) == "Job")
-            .Select(p => p[2]).ToHashSet();
+            .Where(p => p.Count >= 3 && p[0] == "create" && KindWords.ContainsKey(p[1]))
+            .Select(p => (KindWords[p[1]], p[2])).ToHashSet();
 
     [Fact]
     public void Every_k8s_file_the_guide_names_exists_and_every_manifest_is_applied()
@@ -135,8 +135,8 @@ public sealed partial class SetupGuideTests
     [Fact]
     public void Every_object_the_commands_name_is_shipped_or_created_by_the_guide()
     {
-        var created = CreatedJobs();
-        created.Should().Contain("manual-run").And.Contain("bad-input");
+        var created = CreatedObjects();
+        created.Should().Contain(("Job", "manual-run")).And.Contain(("Job", "bad-input"));
         var references = new List<(string Kind, string Name)>();
         foreach (var command in Tool("kubectl"))
         {
@@ -166,7 +166,7 @@ public sealed partial class SetupGuideTests
         foreach (var (kind, name) in references.Distinct())
         {
             var exists = Manifests.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name)
-                || (kind == "Job" && created.Contains(name));
+                || created.Contains((kind, name));
             exists.Should().BeTrue($"setup.md names {kind} {name}");
         }
     }
@@ -177,7 +177,7 @@ public sealed partial class SetupGuideTests
         var appLabels = Manifests.Objects
             .SelectMany(o => new[] { o["metadata"]?["labels"], o["spec"]?["template"]?["metadata"]?["labels"], o["spec"]?["jobTemplate"]?["spec"]?["template"]?["metadata"]?["labels"] })
             .Select(l => (string?)l?["app"]).OfType<string>().ToHashSet();
-        var created = CreatedJobs();
+        var created = CreatedObjects();
         var selectors = Commands.Value.SelectMany(c => FlagValues(c, "-l", "--selector")).ToList();
         selectors.Should().Contain("app=batch-inference-paid").And.Contain("app=otel-collector-paid");
         foreach (var selector in selectors)
@@ -190,7 +190,7 @@ public sealed partial class SetupGuideTests
                     break;
                 case "job-name":
                     // The Job controller labels its pods with their Job's name.
-                    (created.Contains(value) || Manifests.Objects.Any(o => Manifests.Kind(o) == "Job" && Manifests.Name(o) == value)).Should().BeTrue(selector);
+                    (created.Contains(("Job", value)) || Manifests.Objects.Any(o => Manifests.Kind(o) == "Job" && Manifests.Name(o) == value)).Should().BeTrue(selector);
                     break;
                 default:
                     throw new InvalidOperationException("unexpected selector " + selector);
