@@ -31,4 +31,29 @@ public sealed class SetupCommandTests
         bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
         output.Trim().Should().Be(run.WithMessage("Record processed").First().GetProperty("trace_id").GetString());
     }
+
+    [Fact]
+    public async Task The_trace_context_demo_in_setup_md_prints_what_the_guide_says()
+    {
+        // The bash block that starts with TRACEPARENT=..., continuation lines joined, run with the published worker for `dotnet run --project app --`.
+        var block = SetupGuide.Blocks().Where(b => b.Language == "bash").Select(b => string.Join('\n', b.Lines))
+            .Should().ContainSingle(b => b.StartsWith("TRACEPARENT=", StringComparison.Ordinal)).Subject;
+        var script = block.Replace("dotnet run --project app --", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal);
+        var expected = SetupGuide.Blocks()
+            .SkipWhile(b => !(b.Language == "bash" && string.Join('\n', b.Lines) == block)).Skip(1).First().Lines
+            .Where(l => l.Length > 0).Select(l => l.Trim());
+
+        var info = new ProcessStartInfo("bash", ["-c", "set -o pipefail; " + script]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        {
+            info.Environment.Remove(key);
+        }
+
+        using var bash = Process.Start(info)!;
+        var output = await bash.StandardOutput.ReadToEndAsync();
+        await bash.WaitForExitAsync();
+
+        bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
+        output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Should().Equal(expected);
+    }
 }
