@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
@@ -143,12 +144,6 @@ public sealed class OptionsReader
 
         var exporters = new Dictionary<string, bool> { ["otlp"] = true, ["none"] = false };
         var retry = new Dictionary<string, bool> { ["in_memory"] = true, ["disabled"] = false };
-        var traceParent = Text(ConfigKeys.TraceParent);
-        if (traceParent.Length > 0 && !System.Diagnostics.ActivityContext.TryParse(traceParent, null, out _))
-        {
-            Fail(ConfigKeys.TraceParent, traceParent, "a W3C traceparent, e.g. 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-        }
-
         return new TelemetryOptions(
             Enabled: Bool(ConfigKeys.EnableTelemetry),
             serviceName,
@@ -163,8 +158,26 @@ public sealed class OptionsReader
             MetricExportIntervalMs: Int(ConfigKeys.MetricExportInterval, min: 100, max: 86_400_000),
             ReadSampler(),
             ReadResourceAttributes(),
-            traceParent.Length == 0 ? null : traceParent,
-            Text(ConfigKeys.TraceState) is { Length: > 0 } state ? state : null);
+            ReadRemoteParent());
+    }
+
+    /// <summary>TRACEPARENT (+ TRACESTATE) from whatever launched the run, parsed once; default when absent.</summary>
+    private ActivityContext ReadRemoteParent()
+    {
+        var traceParent = Text(ConfigKeys.TraceParent);
+        if (traceParent.Length == 0)
+        {
+            return default;
+        }
+
+        var traceState = Text(ConfigKeys.TraceState);
+        if (ActivityContext.TryParse(traceParent, traceState.Length == 0 ? null : traceState, isRemote: true, out var parent))
+        {
+            return parent;
+        }
+
+        Fail(ConfigKeys.TraceParent, traceParent, "a W3C traceparent, e.g. 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        return default;
     }
 
     /// <summary>OTEL_RESOURCE_ATTRIBUTES: <c>key1=value1,key2=value2</c>, values percent-decoded as the spec says.</summary>

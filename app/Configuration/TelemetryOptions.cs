@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using OpenTelemetry.Exporter;
 
 namespace BatchJob.Configuration;
 
 /// <summary>Where and how traces and metrics go. <c>Enabled</c> false means no SDK is started at all.</summary>
+/// <param name="RemoteParent">The W3C context from TRACEPARENT/TRACESTATE; default when the run was not launched inside a trace.</param>
 public sealed record TelemetryOptions(
     bool Enabled,
     string ServiceName,
@@ -17,5 +19,4 @@ public sealed record TelemetryOptions(
     int MetricExportIntervalMs,
     SamplerOptions Sampler,
     IReadOnlyList<KeyValuePair<string, object>> ResourceAttributes,
-    string? TraceParent,
-    string? TraceState);
+    ActivityContext RemoteParent);

@@ -32,7 +32,7 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     public BatchResult Run(CancellationToken cancellation)
     {
         var usage = new ResourceUsage();
-        using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, ParentContext());
+        using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, options.Telemetry.RemoteParent);
         batch?.SetTag("batch.input", options.InputPath);
 
         StartBatch();
@@ -93,12 +93,6 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
         return result;
     }
-
-    private ActivityContext ParentContext() =>
-        options.Telemetry.TraceParent is { } traceParent
-        && ActivityContext.TryParse(traceParent, options.Telemetry.TraceState, isRemote: true, out var parent)
-            ? parent
-            : default;
 
     /// <summary>The guide's <c>batch_start</c>: the run's settings, recorded once, before any input is touched.</summary>
     private void StartBatch()

@@ -28,7 +28,7 @@ public sealed class TelemetryPipeline : IDisposable
     private TelemetryPipeline(TelemetryOptions options, string appEnvironment, ShardOptions shard)
     {
         _options = options;
-        Sampler = new RecordSampler(options.Sampler, RemoteParent(options));
+        Sampler = new RecordSampler(options.Sampler, options.RemoteParent);
         if (options.ExportTraces || options.ExportMetrics)
         {
             // The exporter reads its retry policy only from this variable; setting it here lets
@@ -118,11 +118,6 @@ public sealed class TelemetryPipeline : IDisposable
             TimeoutMilliseconds = _options.ExportTimeoutMs,
         };
     }
-
-    private static ActivityContext RemoteParent(TelemetryOptions options) =>
-        options.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, options.TraceState, isRemote: true, out var parent)
-            ? parent
-            : default;
 
     private static Dictionary<string, object> ProcessAttributes(string appEnvironment, ShardOptions shard)
     {

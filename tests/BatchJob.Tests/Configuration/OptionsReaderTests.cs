@@ -106,7 +106,10 @@ public sealed class OptionsReaderTests
             new KeyValuePair<string, object>("team", "ml"),
             new KeyValuePair<string, object>("k8s.pod.name", "batch-1"),
             new KeyValuePair<string, object>("note", "a b"));
-        options.Telemetry.TraceParent.Should().Be("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        options.Telemetry.RemoteParent.TraceId.ToHexString().Should().Be("0af7651916cd43dd8448eb211c80319c");
+        options.Telemetry.RemoteParent.SpanId.ToHexString().Should().Be("b7ad6b7169203331");
+        options.Telemetry.RemoteParent.TraceFlags.Should().Be(System.Diagnostics.ActivityTraceFlags.Recorded);
+        options.Telemetry.RemoteParent.IsRemote.Should().BeTrue();
 
         TestConfig.Errors(new Dictionary<string, string?> { ["TRACEPARENT"] = "00-xyz" })
             .Should().ContainSingle().Which.Should().StartWith("TRACEPARENT='00-xyz' is not valid: expected a W3C traceparent");
