@@ -92,10 +92,9 @@ public static class BatchApplication
             return ExitCode.Interrupted;
         }
 
-        var failedRatio = summary.TotalRecords == 0 ? 0 : (double)summary.Failed / summary.TotalRecords;
-        if (failedRatio > options.MaxFailedRatio)
+        if (summary.FailedRatio > options.MaxFailedRatio)
         {
-            log.TooManyFailures(summary.Failed, summary.TotalRecords, failedRatio, options.MaxFailedRatio);
+            log.TooManyFailures(summary.Failed, summary.TotalRecords, summary.FailedRatio, options.MaxFailedRatio);
             return ExitCode.TooManyFailedRecords;
         }
 

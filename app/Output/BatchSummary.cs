@@ -16,6 +16,9 @@ public sealed record BatchSummary(
     double BatchProcessingMs,
     bool Interrupted)
 {
+    /// <summary>Share of the non-blank lines that failed (0 for an empty batch): what MAX_FAILED_RATIO is compared with.</summary>
+    public double FailedRatio => TotalRecords == 0 ? 0 : (double)Failed / TotalRecords;
+
     /// <summary>Spans the SDK could not queue for export (queue full); set once telemetry has shut down.</summary>
     public long SpansDropped { get; init; }
 

@@ -30,8 +30,6 @@ public sealed class BatchStatistics
 
     public void AddBlank() => BlankLines++;
 
-    public double FailedRatio => Total == 0 ? 0 : (double)Failed / Total;
-
     public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMb, double elapsedMs, bool interrupted)
     {
         double? totalCost = costTracking ? _costSumUsd : null;
