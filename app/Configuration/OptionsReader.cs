@@ -226,13 +226,7 @@ public sealed class OptionsReader
 
     private SamplerOptions ReadSampler()
     {
-        var name = Text(ConfigKeys.TracesSampler).ToLowerInvariant();
-        if (!SamplerOptions.Names.TryGetValue(name, out var sampler))
-        {
-            Fail(ConfigKeys.TracesSampler, name, "one of " + string.Join(", ", SamplerOptions.Names.Keys));
-            return SamplerOptions.Default;
-        }
-
+        var sampler = Choice(ConfigKeys.TracesSampler, SamplerOptions.Names);
         // The specification: the argument is read only by the ratio samplers; empty means 1.0.
         var ratio = 1.0;
         var arg = Text(ConfigKeys.TracesSamplerArg);
@@ -325,7 +319,7 @@ public sealed class OptionsReader
         return 0;
     }
 
-    private T Choice<T>(string key, Dictionary<string, T> allowed)
+    private T Choice<T>(string key, IReadOnlyDictionary<string, T> allowed)
     {
         var text = Text(key);
         if (allowed.TryGetValue(text.ToLowerInvariant(), out var value))

@@ -122,4 +122,14 @@ public sealed class OptionsReaderTests
     public void An_output_path_that_cannot_be_written_is_a_configuration_error(string path) =>
         TestConfig.Errors(new Dictionary<string, string?> { ["OUTPUT_PATH"] = path })
             .Should().ContainSingle().Which.Should().StartWith($"OUTPUT_PATH='{path}' is not valid: expected a file path in a writable folder (");
+
+    [Fact]
+    public void An_unknown_sampler_is_named_as_written_with_the_standard_choices()
+    {
+        TestConfig.Errors(new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "Jaeger_Remote" })
+            .Should().ContainSingle().Which.Should().Be(
+                "OTEL_TRACES_SAMPLER='Jaeger_Remote' is not valid: expected one of parentbased_always_on, parentbased_always_off, parentbased_traceidratio, always_on, always_off, traceidratio.");
+        TestConfig.Read(new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "TraceIdRatio", ["OTEL_TRACES_SAMPLER_ARG"] = "0.25" })
+            .Telemetry.Sampler.Should().Be(new SamplerOptions(SamplerRoot.TraceIdRatio, 0.25, ParentBased: false));
+    }
 }
