@@ -4,6 +4,9 @@ using BatchJob.Input;
 using BatchJob.Logging;
 using BatchJob.Processing;
 using BatchJob.Telemetry;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Serilog;
 
 namespace BatchJob;
@@ -12,7 +15,7 @@ namespace BatchJob;
 /// One run, start to exit code: configuration, logging, telemetry, the batch, the summary and
 /// the verdict. <c>Program.cs</c> calls it with the real process; tests call it in-process.
 /// </summary>
-public static class BatchApplication
+internal static class BatchApplication
 {
     /// <param name="stdout">Where the JSON log lines go.</param>
     /// <param name="environment">Stands in for the process environment (tests); null reads the real one.</param>
@@ -26,42 +29,71 @@ public static class BatchApplication
             return ExitCode.Success;
         }
 
+        ConfigurationManager configuration;
         BatchOptions options;
         try
         {
-            options = OptionsReader.Read(ConfigurationLoader.Build(args, workingDirectory, environment), workingDirectory);
+            configuration = ConfigurationLoader.Build(args, workingDirectory, environment);
+            options = OptionsReader.Read(configuration, workingDirectory);
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
-            using var fallback = CreateLogger(stdout, LogFormat.Lab, out _);
-            new BatchLog(fallback).ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
+            using var fallback = CreateLogger(stdout, LogFormat.Lab, null, out var fallbackSink);
+            new BatchLog(fallback, fallbackSink).ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
             return ExitCode.InvalidConfiguration;
         }
 
-        using var logger = CreateLogger(stdout, options.LogFormat, out var sink);
-        var log = new BatchLog(logger, sink);
+        IHost host;
         try
         {
-            return RunBatch(options, log, cancellation);
+            host = BatchHost.Build(options, configuration);
         }
-        catch (InputException e)
-        {
-            log.InputUnreadable(options.InputPath, e.Message);
-            return ExitCode.InvalidConfiguration;
-        }
-#pragma warning disable CA1031 // The last line of defence: one ERROR line and a distinct exit code, not a raw stack dump.
+#pragma warning disable CA1031 // As below: an SDK that cannot start (e.g. malformed OTEL_EXPORTER_OTLP_HEADERS) is a crash, one line, exit 1.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            log.Crashed(e);
+            using var fallback = CreateLogger(stdout, options.LogFormat, null, out var fallbackSink);
+            new BatchLog(fallback, fallbackSink).Crashed(e);
             return ExitCode.Crash;
+        }
+
+        return Run(host, options, stdout, cancellation);
+    }
+
+    /// <summary>The run in a built host, which it disposes (tests build the host themselves to add in-memory exporters).</summary>
+    internal static ExitCode Run(IHost host, BatchOptions options, Stream stdout, CancellationToken cancellation)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(options);
+        using (host)
+        {
+            var otlp = host.Services.GetService<OtlpLogBridge>();
+            using var logger = CreateLogger(stdout, options.LogFormat, otlp, out var sink);
+            var log = new BatchLog(logger, sink, otlp);
+            try
+            {
+                return RunBatch(host.Services, options, log, cancellation);
+            }
+            catch (InputException e)
+            {
+                log.InputUnreadable(options.InputPath, e.Message);
+                return ExitCode.InvalidConfiguration;
+            }
+#pragma warning disable CA1031 // The last line of defence: one ERROR line and a distinct exit code, not a raw stack dump.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                log.Crashed(e);
+                return ExitCode.Crash;
+            }
         }
     }
 
-    private static ExitCode RunBatch(BatchOptions options, BatchLog log, CancellationToken cancellation)
+    private static ExitCode RunBatch(IServiceProvider services, BatchOptions options, BatchLog log, CancellationToken cancellation)
     {
-        using var telemetry = new BatchTelemetry();
-        using var pipeline = options.Telemetry.Enabled ? TelemetryPipeline.Start(options.Telemetry, options.AppEnvironment, options.Shard) : null;
+        // Resolving the pipeline creates the tracer, meter and logger providers: spans, metrics and
+        // log records are recorded from here on, before the batch's first span.
+        var pipeline = services.GetService<TelemetryPipeline>();
         if (pipeline is null)
         {
             log.TelemetryDisabled();
@@ -69,10 +101,10 @@ public static class BatchApplication
         else
         {
             var t = options.Telemetry;
-            log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics);
+            log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics, t.ExportLogs);
         }
 
-        var result = new BatchRunner(options, telemetry, log, pipeline?.Sampler).Run(cancellation);
+        var result = new BatchRunner(options, services.GetRequiredService<BatchTelemetry>(), log, services.GetService<RecordSampler>()).Run(cancellation);
         var delivery = pipeline?.Shutdown();
         var summary = result.Summary with { SpansDropped = delivery?.SpansDropped ?? 0 };
         log.BatchCompleted(summary, result.CompletionSpan);
@@ -101,14 +133,20 @@ public static class BatchApplication
         return ExitCode.Success;
     }
 
-    /// <param name="sink">The sink the logger writes to; BatchLog also writes the per-record line to it directly.</param>
-    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format, out JsonLinesSink sink)
+    /// <param name="otlp">When logs are exported: every line goes there too.</param>
+    /// <param name="sink">The sink the logger writes stdout to; BatchLog also writes the per-record line to it directly.</param>
+    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format, OtlpLogBridge? otlp, out JsonLinesSink sink)
     {
         // Disposed by the logger, which owns it.
         sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500));
-        return new LoggerConfiguration()
+        var configuration = new LoggerConfiguration()
             .MinimumLevel.Information()
-            .WriteTo.Sink(sink)
-            .CreateLogger();
+            .WriteTo.Sink(sink);
+        if (otlp is not null)
+        {
+            configuration.WriteTo.Sink(otlp);
+        }
+
+        return configuration.CreateLogger();
     }
 }

@@ -2,15 +2,15 @@ using Microsoft.Extensions.Configuration;
 
 namespace BatchJob.Configuration;
 
-/// <summary>Stacks the configuration sources; later sources win.</summary>
-public static class ConfigurationLoader
+/// <summary>Stacks the configuration sources; later sources win. The result is also the host's configuration (BatchHost).</summary>
+internal static class ConfigurationLoader
 {
     /// <param name="environment">Stands in for the process environment (tests); null reads the real one.</param>
-    public static IConfiguration Build(IReadOnlyList<string> args, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment = null)
+    public static ConfigurationManager Build(IReadOnlyList<string> args, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment = null)
     {
         CommandLine.Validate(args);
-        var builder = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false)
+        var builder = new ConfigurationManager();
+        builder.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: false, reloadOnChange: false)
             .Add(new DotEnvConfigurationSource(Path.Combine(workingDirectory, ".env")));
         if (environment is null)
         {
@@ -21,6 +21,7 @@ public static class ConfigurationLoader
             builder.AddInMemoryCollection(environment);
         }
 
-        return builder.AddCommandLine([.. args], CommandLine.SwitchMappings).Build();
+        builder.AddCommandLine([.. args], CommandLine.SwitchMappings);
+        return builder;
     }
 }

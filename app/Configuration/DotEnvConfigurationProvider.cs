@@ -8,7 +8,7 @@ namespace BatchJob.Configuration;
 /// <c>#</c> starts a comment only at the start of a line, and the value is the rest of the line.
 /// Surrounding quotes and an <c>export</c> prefix are accepted for shell-style files.
 /// </summary>
-public sealed class DotEnvConfigurationProvider(string path) : ConfigurationProvider
+internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationProvider
 {
     public override void Load()
     {

@@ -7,7 +7,7 @@ namespace BatchJob.Input;
 /// never a string per line. Handles LF and CRLF, a UTF-8 byte order mark, a last line without a
 /// newline, and lines over <c>maxLineBytes</c>, which are skipped as they stream past.
 /// </summary>
-public sealed class JsonLinesReader : IDisposable
+internal sealed class JsonLinesReader : IDisposable
 {
     private const int ReadChunk = 64 * 1024;
 

@@ -12,7 +12,7 @@ namespace BatchJob.Logging;
 /// million-record run fast; warnings and errors flush at once, and anything else within
 /// <c>maxDelay</c>, so <c>kubectl logs -f</c> stays live.
 /// </summary>
-public sealed class JsonLinesSink : ILogEventSink, IDisposable
+internal sealed class JsonLinesSink : ILogEventSink, IDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {

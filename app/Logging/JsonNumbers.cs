@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace BatchJob.Logging;
 
 /// <summary>Writes doubles the way the guides print them: shortest round-trip form, whole numbers with ".0" (6.0, not 6).</summary>
-public static class JsonNumbers
+internal static class JsonNumbers
 {
     public static void WriteDouble(Utf8JsonWriter writer, double value)
     {

@@ -4,7 +4,7 @@ using Serilog.Events;
 namespace BatchJob.Logging;
 
 /// <summary>Writes Serilog property values as plain JSON (numbers stay numbers, structures become objects).</summary>
-public static class JsonValueWriter
+internal static class JsonValueWriter
 {
     public static void Write(Utf8JsonWriter writer, LogEventPropertyValue value)
     {

@@ -7,7 +7,7 @@ namespace BatchJob.Logging;
 /// The lab's log line: <c>{"timestamp", "level", "message", ...fields, "trace_id", "span_id"}</c>,
 /// with levels spelled INFO, WARN, ERROR as the guide shows them.
 /// </summary>
-public sealed class LabJsonLayout : IJsonLogLayout
+internal sealed class LabJsonLayout : IJsonLogLayout
 {
     public void Write(LogEvent logEvent, Utf8JsonWriter writer)
     {

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BatchJob.Logging;
 
 /// <summary>The record's own fields, shared by both layouts' per-record line, in the order BatchLog adds them.</summary>
-public static class RecordFields
+internal static class RecordFields
 {
     public static void Write(in RecordLine line, Utf8JsonWriter writer)
     {

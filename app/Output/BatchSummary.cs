@@ -1,7 +1,7 @@
 namespace BatchJob.Output;
 
 /// <summary>The end-of-batch numbers, all measured. Cost fields are null when cost tracking is off.</summary>
-public sealed record BatchSummary(
+internal sealed record BatchSummary(
     long TotalRecords,
     long Successful,
     long Failed,

@@ -9,7 +9,7 @@ namespace BatchJob.Output;
 /// <c>{"summary": ...}</c> line last, to a temporary file beside the target that is renamed onto it
 /// only when complete: a reader never sees a torn file at <c>OUTPUT_PATH</c>.
 /// </summary>
-public sealed class PredictionWriter : IDisposable
+internal sealed class PredictionWriter : IDisposable
 {
     private readonly string _finalPath;
     private readonly string _tempPath;

@@ -15,7 +15,7 @@ namespace BatchJob.Processing;
 /// stays flat however long the input.
 /// </summary>
 /// <param name="recordSampler">The SDK's sampler when telemetry is on: record spans it would drop are not started at all.</param>
-public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
+internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
 {
     private readonly RecordParser _parser = new();
     private readonly SumModel _model = new(options.CpuBurnMs);

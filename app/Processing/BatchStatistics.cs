@@ -3,7 +3,7 @@ using BatchJob.Output;
 namespace BatchJob.Processing;
 
 /// <summary>Running totals of one batch; turned into the summary at the end. One instance per run.</summary>
-public sealed class BatchStatistics
+internal sealed class BatchStatistics
 {
     private double _predictionSum;
     private double _latencySumMs;

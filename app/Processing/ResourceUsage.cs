@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BatchJob.Processing;
 
 /// <summary>Measures the process's CPU time and wall time from a starting point, and its peak memory.</summary>
-public sealed class ResourceUsage
+internal sealed class ResourceUsage
 {
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly TimeSpan _startCpu;

@@ -1,0 +1,95 @@
+using BatchJob.Tests.Otlp;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Hosting;
+
+/// <summary>
+/// The generic host is the composition root, and its defaults are traps for a batch job (each was
+/// measured with Microsoft.Extensions.Hosting 10): a throwing BackgroundService exits 0, the default
+/// builder reads appsettings.json from the working directory and DOTNET_ variables and prints
+/// "Application started" to stdout, and shutdown waits HostOptions.ShutdownTimeout plus 5 s per
+/// provider. These runs of the published worker show none of it happens here.
+/// </summary>
+public sealed class GenericHostTrapTests
+{
+    [Fact]
+    public async Task An_SDK_that_cannot_start_is_a_crash_exit_1_with_one_JSON_line_not_a_success()
+    {
+        // Malformed headers make the OTLP exporter throw as the host creates it: an unexpected error.
+        var run = await PublishedWorker.RunAsync(new Dictionary<string, string?>
+        {
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "not-a-header",
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
+        });
+
+        run.ExitCode.Should().Be(1, run.ToString());
+        var crash = run.Lines.Should().ContainSingle(run.ToString()).Subject;
+        crash.GetProperty("level").GetString().Should().Be("ERROR");
+        crash.GetProperty("message").GetString().Should().Be("Batch job crashed");
+        crash.GetProperty("error").GetString().Should().Contain("Headers");
+        run.Stderr.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Run_from_another_folder_it_reads_the_appsettings_json_beside_the_binary_and_only_documented_sources()
+    {
+        var folder = Directory.CreateTempSubdirectory("batchjob-cwd-").FullName;
+        // What a default host would read: the working directory's appsettings files and DOTNET_ variables.
+        const string Bogus = """{ "LOG_FORMAT": "bogus", "APP_ENV": "from-cwd", "BATCH_SIZE": "-1" }""";
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.json"), Bogus);
+        await File.WriteAllTextAsync(Path.Combine(folder, "appsettings.Production.json"), Bogus);
+
+        var run = await PublishedWorker.RunAsync(
+            new Dictionary<string, string?>
+            {
+                ["DOTNET_LOG_FORMAT"] = "clef",
+                ["DOTNET_APP_ENV"] = "from-dotnet-prefix",
+                ["ENABLE_TELEMETRY"] = "false",
+            },
+            workingDirectory: folder);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Lines.All(l => l.TryGetProperty("timestamp", out var t) && l.TryGetProperty("level", out var v)).Should().BeTrue("the lab layout, as the shipped appsettings.json says; " + run);
+        run.WithMessage("Starting batch inference job").Single().GetProperty("app_env").GetString().Should().Be("local");
+        run.WithMessage("Record processed").Should().HaveCount(2);
+    }
+
+    [Fact]
+    public async Task Stdout_is_only_JSON_lines_and_stderr_is_empty_no_host_chatter()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, "grpc");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        // WorkerRun.Lines parses every line as JSON and fails the test on one that is not.
+        run.Lines.Select(l => l.GetProperty("message").GetString()).Should().StartWith(["Initializing OpenTelemetry", "Starting batch inference job"]);
+        string.Join('\n', run.StdoutLines).Should().NotContain("Application started").And.NotContain("Hosting environment").And.NotContain("Content root path");
+        run.Stderr.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Sigterm_with_a_collector_that_never_answers_exits_143_after_the_bounded_flush_not_the_hosts_timeouts()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // Accepts the connection and never answers within the run.
+        receiver.ResponseDelay = TimeSpan.FromMinutes(10);
+        var input = InProcessRun.TempInput(string.Concat(Enumerable.Range(1, 2000).Select(i => $"{{\"id\": {i}, \"features\": [{i}, 1]}}\n")));
+        var (run, signalled) = await PublishedWorker.TerminateMidBatchAsync(OtlpRun.Environment(receiver, "grpc",
+            ("INPUT_PATH", input),
+            // 20 ms of CPU per record: 40 s for the file, so the signal lands mid-batch.
+            ("CPU_BURN_MS", "20"),
+            // The export itself never gives up first: the flush bound has to.
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "60000"),
+            ("TELEMETRY_FLUSH_TIMEOUT_MS", "1000")));
+
+        run.ExitCode.Should().Be(143, run.ToString());
+        // A ceiling only to catch the trap, with room for a loaded machine: the flush bound is 1 s;
+        // a default host would add HostOptions.ShutdownTimeout (30 s) or 5 s per provider disposal.
+        (run.Elapsed - signalled).Should().BeLessThan(TimeSpan.FromSeconds(6), run.ToString());
+        run.Summary.GetProperty("interrupted").GetBoolean().Should().BeTrue();
+        var warn = run.WithMessage("Telemetry not fully delivered").Single();
+        warn.GetProperty("flushed_in_time").GetBoolean().Should().BeFalse();
+        run.Stderr.Should().BeEmpty();
+    }
+}
