@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using BatchJob.Tests.Support;
 
@@ -45,8 +46,7 @@ public static class K8sValidator
 
                 var kind = (string?)(root as JsonObject)?["kind"]?.AsValue();
                 var name = (string?)(root as JsonObject)?["metadata"]?["name"]?.AsValue();
-                var errors = new List<string>(readErrors);
-                errors.AddRange(readErrors.Count > 0 ? [] : Check(root, file));
+                var errors = readErrors.Count > 0 ? [.. readErrors] : Check(root, file).ToList();
                 results.Add(new ValidationResult(file, index, kind, name, errors.Count == 0, errors));
             }
         }
@@ -61,8 +61,8 @@ public static class K8sValidator
             return ["the document is not a YAML mapping"];
         }
 
-        if (document["apiVersion"]?.GetValueKind() != System.Text.Json.JsonValueKind.String
-            || document["kind"]?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        if (document["apiVersion"]?.GetValueKind() != JsonValueKind.String
+            || document["kind"]?.GetValueKind() != JsonValueKind.String)
         {
             return ["apiVersion and kind are required strings"];
         }
@@ -89,7 +89,7 @@ public static class K8sValidator
 
         foreach (var resource in document["resources"] as JsonArray ?? [])
         {
-            if (resource?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+            if (resource?.GetValueKind() != JsonValueKind.String)
             {
                 errors.Add($"resources: {resource?.ToJsonString() ?? "null"} is not a path");
             }
