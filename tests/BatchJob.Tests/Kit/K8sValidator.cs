@@ -1,79 +1,104 @@
-using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
 
 /// <summary>
-/// The offline, strict manifest validator in tools/k8s-validate (node): installs its pinned
-/// packages with <c>npm ci</c> the first time (or when package-lock.json changed), then runs it.
+/// Strict, offline validation of manifests against the Kubernetes v1.30 API schema (the kind node
+/// image's version), in process: needs nothing beyond the test project's NuGet packages.
 /// </summary>
+/// <remarks>
+/// Why a checked-in schema and not KubernetesClient's typed models: KubernetesClient 21.0.8 is
+/// generated from a newer API (it accepts fields a v1.30 server rejects, such as the pod-level
+/// <c>resources</c> of v1.32) and its models carry neither the required fields nor the enum values.
+/// tests/k8s-schema/README.md says where the schema comes from and how it is regenerated.
+/// </remarks>
 public static class K8sValidator
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };
+    private static readonly Lazy<OpenApiSchema> Schema = new(() => OpenApiSchema.Load(SchemaFile));
 
-    private static readonly Lazy<string> Installed = new(Install, LazyThreadSafetyMode.ExecutionAndPublication);
+    // kustomize's Kustomization fields (sigs.k8s.io/kustomize/api/types): not an API server kind.
+    private static readonly HashSet<string> KustomizationKeys = new(StringComparer.Ordinal)
+    {
+        "apiVersion", "kind", "metadata", "resources", "components", "namespace", "namePrefix", "nameSuffix",
+        "labels", "commonLabels", "commonAnnotations", "configMapGenerator", "secretGenerator",
+        "generatorOptions", "patches", "images", "replicas", "replacements", "crds", "openapi",
+        "buildMetadata", "sortOptions", "helmCharts", "transformers", "generators", "validators",
+    };
 
-    public static string ToolDirectory => Repo.File("tests", "BatchJob.Tests", "tools", "k8s-validate");
+    public static string SchemaFile => Repo.File("tests", "k8s-schema", "kubernetes-v1.30-subset.json");
 
-    /// <summary>Validates the files; one result per YAML document.</summary>
+    /// <summary>Validates the files; one result per non-empty YAML document.</summary>
     public static IReadOnlyList<ValidationResult> Validate(params string[] files)
     {
-        var (exit, stdout, stderr) = Run("node", Installed.Value, [Path.Combine(Installed.Value, "validate.mjs"), .. files], TimeSpan.FromMinutes(1));
-        List<ValidationResult> results;
-        try
+        var results = new List<ValidationResult>();
+        foreach (var file in files)
         {
-            results = JsonSerializer.Deserialize<List<ValidationResult>>(stdout, JsonOptions)
-                ?? throw new InvalidOperationException("no output");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidOperationException($"validator printed no JSON (exit {exit}):\n{stdout}\n{stderr}", e);
-        }
-
-        (exit == 0).Should().Be(results.Count > 0 && results.TrueForAll(r => r.Valid), "the exit code agrees with the results:\n" + stdout);
-        return results;
-    }
-
-    private static string Install()
-    {
-        var dir = ToolDirectory;
-        var marker = Path.Combine(dir, "node_modules", ".package-lock.json");
-        if (!File.Exists(marker) || File.GetLastWriteTimeUtc(marker) < File.GetLastWriteTimeUtc(Path.Combine(dir, "package-lock.json")))
-        {
-            var (exit, stdout, stderr) = Run("npm", dir, ["ci", "--no-audit", "--no-fund", "--loglevel=error"], TimeSpan.FromMinutes(5));
-            if (exit != 0)
+            var documents = TypedYaml.LoadAll(File.ReadAllText(file));
+            for (var index = 0; index < documents.Count; index++)
             {
-                throw new InvalidOperationException($"npm ci failed in {dir} ({exit}):\n{stdout}\n{stderr}");
+                var (root, readErrors) = documents[index];
+                if (root is null && readErrors.Count == 0)
+                {
+                    continue; // an empty document, e.g. after a trailing ---
+                }
+
+                var kind = (string?)(root as JsonObject)?["kind"]?.AsValue();
+                var name = (string?)(root as JsonObject)?["metadata"]?["name"]?.AsValue();
+                var errors = readErrors.Count > 0 ? [.. readErrors] : Check(root, file).ToList();
+                results.Add(new ValidationResult(file, index, kind, name, errors.Count == 0, errors));
             }
         }
 
-        return dir;
+        return results;
     }
 
-    private static (int Exit, string Stdout, string Stderr) Run(string program, string workingDirectory, IEnumerable<string> args, TimeSpan timeout)
+    private static IEnumerable<string> Check(JsonNode? root, string file)
     {
-        var info = new ProcessStartInfo(program)
+        if (root is not JsonObject document)
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
+            return ["the document is not a YAML mapping"];
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start " + program);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
+        if (document["apiVersion"]?.GetValueKind() != JsonValueKind.String
+            || document["kind"]?.GetValueKind() != JsonValueKind.String)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {timeout}");
+            return ["apiVersion and kind are required strings"];
         }
 
-        return (process.ExitCode, stdout.Result, stderr.Result);
+        var apiVersion = (string)document["apiVersion"]!;
+        var kind = (string)document["kind"]!;
+        if (kind == "Kustomization")
+        {
+            return CheckKustomization(document, apiVersion, file);
+        }
+
+        return Schema.Value.Roots.TryGetValue(apiVersion + "/" + kind, out var definition)
+            ? Schema.Value.Validate(document, definition)
+            : [$"unknown apiVersion/kind {apiVersion}/{kind}: the schema has {string.Join(", ", Schema.Value.Roots.Keys)}"];
+    }
+
+    private static List<string> CheckKustomization(JsonObject document, string apiVersion, string file)
+    {
+        var errors = document.Select(p => p.Key).Where(k => !KustomizationKeys.Contains(k)).Select(k => $"unknown Kustomization field \"{k}\"").ToList();
+        if (apiVersion != "kustomize.config.k8s.io/v1beta1")
+        {
+            errors.Add($"Kustomization apiVersion must be kustomize.config.k8s.io/v1beta1, not {apiVersion}");
+        }
+
+        foreach (var resource in document["resources"] as JsonArray ?? [])
+        {
+            if (resource?.GetValueKind() != JsonValueKind.String)
+            {
+                errors.Add($"resources: {resource?.ToJsonString() ?? "null"} is not a path");
+            }
+            else if (!Path.Exists(Path.Combine(Path.GetDirectoryName(file)!, (string)resource!)))
+            {
+                errors.Add($"resources: {resource} does not exist");
+            }
+        }
+
+        return errors;
     }
 }

@@ -58,9 +58,7 @@ public sealed class ManifestSchemaTests
     [Fact]
     public void Validator_rejects_unknown_fields_and_wrong_types()
     {
-        var dir = Directory.CreateTempSubdirectory("k8s-validate-").FullName;
-        var broken = Path.Combine(dir, "broken-job.yaml");
-        File.WriteAllText(broken, """
+        var result = ValidateOne("""
             apiVersion: batch/v1
             kind: Job
             metadata:
@@ -78,8 +76,6 @@ public sealed class ManifestSchemaTests
                           cpu: 500m
             """);
 
-        var result = K8sValidator.Validate(broken).Single();
-
         result.Valid.Should().BeFalse();
         result.Errors.Should().Contain(e => e.Contains("/spec/backoffLimit", StringComparison.Ordinal) && e.Contains("integer", StringComparison.Ordinal));
         result.Errors.Should().Contain(e => e.Contains("restartPolicy", StringComparison.Ordinal) && e.Contains("allowed values", StringComparison.Ordinal));
@@ -91,10 +87,8 @@ public sealed class ManifestSchemaTests
     {
         // The real Job with one misspelt field deep in the pod template: a pass above is not a shrug.
         var text = Repo.Read("k8s", "job-batch-once.yaml").Replace("readOnlyRootFilesystem:", "readOnlyRootFileSystem:", StringComparison.Ordinal);
-        var file = Path.Combine(Directory.CreateTempSubdirectory("k8s-validate-").FullName, "job-typo.yaml");
-        File.WriteAllText(file, text);
 
-        var result = K8sValidator.Validate(file).Single();
+        var result = ValidateOne(text);
 
         result.Valid.Should().BeFalse();
         result.Errors.Should().ContainSingle().Which.Should().Contain("unknown field \"readOnlyRootFileSystem\"");
@@ -103,8 +97,7 @@ public sealed class ManifestSchemaTests
     [Fact]
     public void Validator_rejects_duplicate_keys_and_unknown_kinds()
     {
-        var file = Path.Combine(Directory.CreateTempSubdirectory("k8s-validate-").FullName, "odd.yaml");
-        File.WriteAllText(file, """
+        var results = ValidateText("""
             apiVersion: v1
             kind: ConfigMap
             metadata:
@@ -117,8 +110,247 @@ public sealed class ManifestSchemaTests
               name: typo
             """);
 
-        var results = K8sValidator.Validate(file);
-
         results.Should().HaveCount(2).And.OnlyContain(r => !r.Valid);
+        results[0].Errors.Should().ContainSingle().Which.Should().Contain("duplicate key \"name\"");
+        results[1].Errors.Should().ContainSingle().Which.Should().Contain("unknown apiVersion/kind batch/v1/Jobb");
+    }
+
+    [Fact]
+    public void Validator_rejects_unknown_fields_at_any_depth_of_a_CronJob()
+    {
+        // Misplaced or misspelt keys where they are easy to miss: the CronJob's pod template, an env
+        // entry, a volume source, a container port, and a Job field one level too high.
+        var result = ValidateOne("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: nested
+            spec:
+              schedule: "*/5 * * * *"
+              backoffLimit: 2
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: c
+                          image: busybox
+                          env:
+                            - name: A
+                              value: "1"
+                              valueForm: oops
+                          ports:
+                            - containerPort: 8080
+                              protocoll: TCP
+                      volumes:
+                        - name: config
+                          configMap:
+                            name: settings
+                            item: []
+            """);
+
+        result.Errors.Should().BeEquivalentTo(
+            "/spec: unknown field \"backoffLimit\"",
+            "/spec/jobTemplate/spec/template/spec/containers/0/env/0: unknown field \"valueForm\"",
+            "/spec/jobTemplate/spec/template/spec/containers/0/ports/0: unknown field \"protocoll\"",
+            "/spec/jobTemplate/spec/template/spec/volumes/0/configMap: unknown field \"item\"");
+    }
+
+    [Fact]
+    public void Validator_rejects_values_of_the_wrong_type_as_YAML_reads_them()
+    {
+        // YAML decides the type: an unquoted 8080 or true is a number or a boolean, and an env value
+        // must be a string; yes/no/on/off are booleans (YAML 1.1, as Kubernetes reads it).
+        var result = ValidateOne("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: types
+            spec:
+              suspend: yes
+              parallelism: 1.5
+              template:
+                spec:
+                  restartPolicy: Never
+                  containers:
+                    - name: c
+                      image: busybox
+                      args: [--port, 8080]
+                      env:
+                        - name: PORT
+                          value: 8080
+                        - name: DEBUG
+                          value: true
+                        - name: QUOTED
+                          value: "true"
+            """);
+
+        result.Errors.Should().BeEquivalentTo(
+            "/spec/parallelism: must be an integer, got number 1.5",
+            "/spec/template/spec/containers/0/args/1: must be a string, got number 8080",
+            "/spec/template/spec/containers/0/env/0/value: must be a string, got number 8080",
+            "/spec/template/spec/containers/0/env/1/value: must be a string, got boolean true");
+    }
+
+    [Fact]
+    public void Validator_rejects_missing_required_fields()
+    {
+        var results = ValidateText("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: no-schedule
+            spec:
+              jobTemplate:
+                spec:
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - image: busybox
+                          env:
+                            - value: "1"
+            ---
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: no-selector
+            spec:
+              template:
+                spec:
+                  containers: []
+            """);
+
+        results[0].Errors.Should().BeEquivalentTo(
+            "/spec: missing required field \"schedule\"",
+            "/spec/jobTemplate/spec/template/spec/containers/0: missing required field \"name\"",
+            "/spec/jobTemplate/spec/template/spec/containers/0/env/0: missing required field \"name\"");
+        results[1].Errors.Should().BeEquivalentTo("/spec: missing required field \"selector\"");
+    }
+
+    [Fact]
+    public void Validator_rejects_values_outside_an_enum()
+    {
+        var results = ValidateText("""
+            apiVersion: batch/v1
+            kind: CronJob
+            metadata:
+              name: enums
+            spec:
+              schedule: "0 * * * *"
+              concurrencyPolicy: Never
+              jobTemplate:
+                spec:
+                  podFailurePolicy:
+                    rules:
+                      - action: Retry
+                        onExitCodes:
+                          operator: Equals
+                          values: [1]
+                  template:
+                    spec:
+                      restartPolicy: Never
+                      containers:
+                        - name: c
+                          image: busybox
+                          imagePullPolicy: ifNotPresent
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: enums
+            spec:
+              type: Internal
+              ports:
+                - port: 4317
+                  protocol: tcp
+            """);
+
+        results[0].Errors.Should().BeEquivalentTo(
+            "/spec/concurrencyPolicy: string \"Never\" is not one of the allowed values: \"Allow\", \"Forbid\", \"Replace\"",
+            "/spec/jobTemplate/spec/podFailurePolicy/rules/0/action: string \"Retry\" is not one of the allowed values: \"Count\", \"FailIndex\", \"FailJob\", \"Ignore\"",
+            "/spec/jobTemplate/spec/podFailurePolicy/rules/0/onExitCodes/operator: string \"Equals\" is not one of the allowed values: \"In\", \"NotIn\"",
+            "/spec/jobTemplate/spec/template/spec/containers/0/imagePullPolicy: string \"ifNotPresent\" is not one of the allowed values: \"Always\", \"IfNotPresent\", \"Never\"");
+        results[1].Errors.Should().BeEquivalentTo(
+            "/spec/type: string \"Internal\" is not one of the allowed values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"",
+            "/spec/ports/0/protocol: string \"tcp\" is not one of the allowed values: \"SCTP\", \"TCP\", \"UDP\"");
+    }
+
+    [Fact]
+    public void Validator_checks_quantities_and_int_or_string_values()
+    {
+        // Each bad value sits next to good ones of the same field, so only the format is judged.
+        var results = ValidateText("""
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata:
+              name: formats
+            spec:
+              selector:
+                matchLabels: {app: x}
+              strategy:
+                rollingUpdate:
+                  maxSurge: 25%
+                  maxUnavailable: [1]
+              template:
+                spec:
+                  containers:
+                    - name: c
+                      image: busybox
+                      resources:
+                        requests: {cpu: 0.5, memory: 256Mi, ephemeral-storage: 1e9}
+                        limits: {cpu: half, memory: 256MB}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata:
+              name: formats
+            spec:
+              ports:
+                - {port: 4317, targetPort: otlp-grpc}
+                - {port: 4318, targetPort: 4318}
+                - {port: 8888, targetPort: true}
+            """);
+
+        results[0].Errors.Should().BeEquivalentTo(
+            "/spec/strategy/rollingUpdate/maxUnavailable: must be an integer or a string, got a list",
+            "/spec/template/spec/containers/0/resources/limits/cpu: string \"half\" is not a quantity: quantities must match the regular expression '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$'",
+            "/spec/template/spec/containers/0/resources/limits/memory: string \"256MB\" is not a quantity: quantities must match the regular expression '^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$'");
+        results[1].Errors.Should().BeEquivalentTo("/spec/ports/2/targetPort: must be an integer or a string, got boolean true");
+    }
+
+    [Fact]
+    public void Validator_knows_the_v1_30_API_not_a_newer_one()
+    {
+        // Pod-level resources arrived in v1.32: a v1.30 API server (the kind node image) rejects
+        // them, so the validator must too. managedBy arrived in v1.30, so it passes.
+        var result = ValidateOne("""
+            apiVersion: batch/v1
+            kind: Job
+            metadata:
+              name: versions
+            spec:
+              managedBy: kubernetes.io/job-controller
+              template:
+                spec:
+                  restartPolicy: Never
+                  resources:
+                    limits: {cpu: 500m}
+                  containers:
+                    - name: c
+                      image: busybox
+            """);
+
+        result.Errors.Should().BeEquivalentTo("/spec/template/spec: unknown field \"resources\"");
+    }
+
+    private static ValidationResult ValidateOne(string yaml) => ValidateText(yaml).Single();
+
+    private static IReadOnlyList<ValidationResult> ValidateText(string yaml)
+    {
+        var file = Path.Combine(Directory.CreateTempSubdirectory("k8s-validate-").FullName, "manifest.yaml");
+        File.WriteAllText(file, yaml);
+        return K8sValidator.Validate(file);
     }
 }
