@@ -12,7 +12,7 @@ internal sealed record BatchSummary(
     double? TotalCostUsd,
     double? CostPerRecordUsd,
     double CpuUtilization,
-    double MemoryUsedMb,
+    double MemoryUsedMiB,
     double BatchProcessingMs,
     bool Interrupted)
 {
@@ -28,7 +28,7 @@ internal sealed record BatchSummary(
     /// <summary>The number of shards (SHARD_COUNT); null when the run is not sharded.</summary>
     public int? ShardCount { get; init; }
 
-    /// <summary>The summary's fields in the order the guide prints them, extras after.</summary>
+    /// <summary>The summary's fields in the order the guide prints them, extras after (memory_used_mb, the guide's name, is in MiB).</summary>
     public IEnumerable<(string Name, object Value)> Fields()
     {
         yield return ("total_records", TotalRecords);
@@ -44,7 +44,7 @@ internal sealed record BatchSummary(
         }
 
         yield return ("cpu_utilization", CpuUtilization);
-        yield return ("memory_used_mb", MemoryUsedMb);
+        yield return ("memory_used_mb", MemoryUsedMiB);
         yield return ("blank_lines", BlankLines);
         yield return ("batch_processing_ms", BatchProcessingMs);
         yield return ("spans_dropped", SpansDropped);

@@ -217,7 +217,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         var summary = _stats.ToSummary(
             options.Cost.Enabled,
             usage.CpuUtilization(_cost.CpuCores),
-            ResourceUsage.PeakMemoryMb(),
+            ResourceUsage.PeakMemoryMiB(),
             usage.ElapsedMs,
             interrupted);
         if (options.Shard.IsSharded)

@@ -30,7 +30,7 @@ internal sealed class BatchStatistics
 
     public void AddBlank() => BlankLines++;
 
-    public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMb, double elapsedMs, bool interrupted)
+    public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMiB, double elapsedMs, bool interrupted)
     {
         double? totalCost = costTracking ? _costSumUsd : null;
         return new BatchSummary(
@@ -44,7 +44,7 @@ internal sealed class BatchStatistics
             totalCost,
             CostPerRecordUsd: costTracking ? Average(_costSumUsd) : null,
             cpuUtilization,
-            memoryUsedMb,
+            memoryUsedMiB,
             Math.Round(elapsedMs, 3),
             interrupted);
     }

@@ -26,7 +26,7 @@ internal sealed class ResourceUsage
     }
 
     /// <summary>Peak resident memory of the process (VmHWM on Linux), in MiB.</summary>
-    public static double PeakMemoryMb()
+    public static double PeakMemoryMiB()
     {
         using var process = Process.GetCurrentProcess();
         return Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 1);
