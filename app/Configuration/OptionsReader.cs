@@ -134,7 +134,7 @@ public sealed class OptionsReader
         var endpointText = Text(ConfigKeys.OtlpEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            Fail(ConfigKeys.OtlpEndpoint, endpointText, "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            Fail(ConfigKeys.OtlpEndpoint, Logging.UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
             endpoint = new Uri("http://localhost:4317");
         }
 
