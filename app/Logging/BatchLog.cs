@@ -23,7 +23,7 @@ public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
 
     public void TelemetryInitializing(string service, Uri endpoint, string protocol, bool traces, bool metrics) =>
         Write(LogEventLevel.Information, "Initializing OpenTelemetry",
-            ("service", service), ("endpoint", endpoint.OriginalString), ("protocol", protocol), ("traces", traces), ("metrics", metrics));
+            ("service", service), ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)), ("protocol", protocol), ("traces", traces), ("metrics", metrics));
 
     public void TelemetryDisabled() =>
         Write(LogEventLevel.Information, "Telemetry disabled", ("reason", "ENABLE_TELEMETRY=false"));
@@ -117,7 +117,7 @@ public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         Write(LogEventLevel.Warning, "Telemetry not fully delivered",
-            ("endpoint", endpoint.OriginalString),
+            ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)),
             ("spans_lost", delivery.SpansLost),
             ("spans_total", delivery.SpansEnded),
             ("spans_dropped", delivery.SpansDropped),

@@ -20,7 +20,7 @@ public sealed class LabJsonLayout : IJsonLogLayout
         foreach (var (name, value) in logEvent.Properties)
         {
             writer.WritePropertyName(name);
-            JsonValueWriter.Write(writer, value);
+            JsonValueWriter.Write(writer, value, JsonValueStyle.Lab);
         }
 
         if (logEvent.Exception is { } exception)
@@ -48,7 +48,7 @@ public sealed class LabJsonLayout : IJsonLogLayout
         writer.WriteString("timestamp"u8, line.Timestamp);
         writer.WriteString("level"u8, "INFO"u8);
         writer.WriteString("message"u8, "Record processed"u8);
-        RecordFields.Write(line, writer);
+        RecordFields.Write(line, writer, JsonValueStyle.Lab);
         if (line.HasSpan)
         {
             Span<byte> hex = stackalloc byte[32];

@@ -5,7 +5,7 @@ namespace BatchJob.Logging;
 /// <summary>The record's own fields, shared by both layouts' per-record line, in the order BatchLog adds them.</summary>
 public static class RecordFields
 {
-    public static void Write(in RecordLine line, Utf8JsonWriter writer)
+    public static void Write(in RecordLine line, Utf8JsonWriter writer, JsonValueStyle style)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (line.Id.Text is { } text)
@@ -18,13 +18,13 @@ public static class RecordFields
         }
 
         writer.WritePropertyName("prediction"u8);
-        JsonNumbers.WriteDouble(writer, line.Prediction);
+        JsonNumbers.WriteDouble(writer, line.Prediction, style);
         writer.WritePropertyName("latency_ms"u8);
-        JsonNumbers.WriteDouble(writer, line.LatencyMs);
+        JsonNumbers.WriteDouble(writer, line.LatencyMs, style);
         if (line.CostUsd is { } cost)
         {
             writer.WritePropertyName("cost_usd"u8);
-            JsonNumbers.WriteDouble(writer, cost);
+            JsonNumbers.WriteDouble(writer, cost, style);
         }
     }
 }
