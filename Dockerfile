@@ -16,8 +16,10 @@
 # --- build: the .NET SDK plus the native toolchain (clang, zlib), only in this stage ----------
 # Native AOT links with a native toolchain for the target architecture, so this stage runs on the
 # target platform (no --platform=$BUILDPLATFORM): an amd64 machine builds amd64 and Apple silicon
-# builds arm64, both natively. Building for the other architecture
-# (`docker buildx build --platform linux/amd64` on arm64) works under emulation, only slower.
+# builds arm64, both natively, and kind's nodes run that same architecture. Building for the
+# other architecture (`--platform linux/amd64` on arm64) would run the SDK under QEMU emulation,
+# which .NET does not support; for that, start from dotnet-docker's cross-compiling samples
+# (samples/releasesapi/Dockerfile.ubuntu-cross-*), which install a cross toolchain.
 FROM mcr.microsoft.com/dotnet/sdk:10.0.401-noble-aot AS build
 ARG TARGETARCH
 WORKDIR /src
