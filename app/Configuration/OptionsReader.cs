@@ -15,6 +15,8 @@ internal sealed class OptionsReader
     /// <summary>The sample that ships next to the binary; the default input.</summary>
     public const string BundledInput = "data/input.jsonl";
 
+    private const string ServiceNameAttribute = "service.name";
+
     private readonly IConfiguration _config;
     private readonly List<string> _errors = [];
 
@@ -132,11 +134,12 @@ internal sealed class OptionsReader
         var endpointText = Text(ConfigKeys.OtlpEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            Fail(ConfigKeys.OtlpEndpoint, endpointText, "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            Fail(ConfigKeys.OtlpEndpoint, Logging.UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
             endpoint = new Uri("http://localhost:4317");
         }
 
-        var serviceName = Text(ConfigKeys.ServiceName);
+        var resourceAttributes = ReadResourceAttributes();
+        var serviceName = ReadServiceName(resourceAttributes);
         if (serviceName.Length == 0)
         {
             Fail(ConfigKeys.ServiceName, serviceName, "a non-empty service name, e.g. batch-inference-service");
@@ -158,7 +161,7 @@ internal sealed class OptionsReader
             MaxQueueSize: Int(ConfigKeys.BspMaxQueueSize, min: 1, max: 10_000_000),
             MetricExportIntervalMs: Int(ConfigKeys.MetricExportInterval, min: 100, max: 86_400_000),
             ReadSampler(),
-            ReadResourceAttributes(),
+            resourceAttributes,
             ReadRemoteParent());
     }
 
@@ -180,6 +183,24 @@ internal sealed class OptionsReader
         Fail(ConfigKeys.TraceParent, traceParent, "a W3C traceparent, e.g. 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
         return default;
     }
+
+    /// <summary>
+    /// The service name in the specification's order: OTEL_SERVICE_NAME when given (.env,
+    /// environment, command line), else <c>service.name</c> from OTEL_RESOURCE_ATTRIBUTES, else the
+    /// default in appsettings.json. <c>service.name</c> leaves the attributes, which are added to
+    /// the resource after the name and would otherwise replace it.
+    /// </summary>
+    private string ReadServiceName(List<KeyValuePair<string, object>> resourceAttributes)
+    {
+        var fromAttributes = resourceAttributes.LastOrDefault(a => a.Key == ServiceNameAttribute).Value as string;
+        resourceAttributes.RemoveAll(a => a.Key == ServiceNameAttribute);
+        return fromAttributes is { Length: > 0 } && !IsGivenAboveDefaults(ConfigKeys.ServiceName) ? fromAttributes : Text(ConfigKeys.ServiceName);
+    }
+
+    /// <summary>Whether a source above appsettings.json (the shipped defaults) sets <paramref name="key"/>.</summary>
+    private bool IsGivenAboveDefaults(string key) =>
+        _config is not IConfigurationRoot root
+        || root.Providers.Any(provider => provider is not Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider && provider.TryGet(key, out _));
 
     /// <summary>OTEL_RESOURCE_ATTRIBUTES: <c>key1=value1,key2=value2</c>, values percent-decoded as the spec says.</summary>
     private List<KeyValuePair<string, object>> ReadResourceAttributes()

@@ -9,7 +9,7 @@ namespace BatchJob.Configuration;
 internal static class Quantity
 {
     public const string Syntax =
-        "a Kubernetes quantity: a number with an optional suffix (m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent (e.g. 250m, 0.5, 512Mi, 1Gi, 500M, 1e3)";
+        "a Kubernetes quantity: a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent (e.g. 250m, 0.5, 512Mi, 1Gi, 500M, 1e3)";
 
     private static readonly System.Buffers.SearchValues<char> NumberChars = System.Buffers.SearchValues.Create("+-.0123456789");
 
@@ -31,35 +31,14 @@ internal static class Quantity
             return false;
         }
 
-        var number = text.AsSpan();
-        var factor = 1m;
-        var exponentAt = number.IndexOfAny('e', 'E');
-        if (exponentAt > 0)
-        {
-            if (!int.TryParse(number[(exponentAt + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
-                || exponent is < -18 or > 18)
-            {
-                return false;
-            }
-
-            factor = Pow10(exponent);
-            number = number[..exponentAt];
-        }
-        else
-        {
-            foreach (var (suffix, suffixFactor) in Suffixes)
-            {
-                if (number.EndsWith(suffix, StringComparison.Ordinal))
-                {
-                    factor = suffixFactor;
-                    number = number[..^suffix.Length];
-                    break;
-                }
-            }
-        }
+        // <signed number><suffix>, as the API server splits it: the number ends at the first
+        // character that cannot be in one, and all the rest is the suffix.
+        var numberLength = text.AsSpan().IndexOfAnyExcept(NumberChars);
+        var number = numberLength < 0 ? text.AsSpan() : text.AsSpan(0, numberLength);
+        var suffix = numberLength < 0 ? [] : text.AsSpan(numberLength);
 
         // The number part: optional sign, digits, optional fraction; nothing else (no spaces, no thousands separators).
-        if (number.IsEmpty || number.ContainsAnyExcept(NumberChars) || number.LastIndexOfAny('+', '-') > 0
+        if (!TryFactor(suffix, out var factor) || number.IsEmpty || number.LastIndexOfAny('+', '-') > 0
             || !decimal.TryParse(number, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var mantissa))
         {
             return false;
@@ -74,6 +53,38 @@ internal static class Quantity
         {
             return false;
         }
+    }
+
+    /// <summary>
+    /// A whole suffix: one of the table's, or an exponent (<c>e</c>/<c>E</c> and a signed integer).
+    /// "E" alone is exa and "Ei" exbi, as in Kubernetes: an E is an exponent only when a number follows it.
+    /// </summary>
+    private static bool TryFactor(ReadOnlySpan<char> suffix, out decimal factor)
+    {
+        factor = 1m;
+        if (suffix.IsEmpty)
+        {
+            return true;
+        }
+
+        foreach (var (name, suffixFactor) in Suffixes)
+        {
+            if (suffix.SequenceEqual(name))
+            {
+                factor = suffixFactor;
+                return true;
+            }
+        }
+
+        if (suffix[0] is 'e' or 'E'
+            && int.TryParse(suffix[1..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
+            && exponent is >= -18 and <= 18)
+        {
+            factor = Pow10(exponent);
+            return true;
+        }
+
+        return false;
     }
 
     private static decimal Pow10(int exponent)

@@ -19,7 +19,7 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
 {
     public void TelemetryInitializing(string service, Uri endpoint, string protocol, bool traces, bool metrics, bool logs) =>
         Write(LogEventLevel.Information, "Initializing OpenTelemetry",
-            ("service", service), ("endpoint", endpoint.OriginalString), ("protocol", protocol), ("traces", traces), ("metrics", metrics), ("logs", logs));
+            ("service", service), ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)), ("protocol", protocol), ("traces", traces), ("metrics", metrics), ("logs", logs));
 
     public void TelemetryDisabled() =>
         Write(LogEventLevel.Information, "Telemetry disabled", ("reason", "ENABLE_TELEMETRY=false"));
@@ -98,7 +98,7 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         ArgumentNullException.ThrowIfNull(delivery);
         List<(string, object?)> fields =
         [
-            ("endpoint", endpoint.OriginalString),
+            ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)),
             ("spans_lost", delivery.SpansLost),
             ("spans_total", delivery.SpansEnded),
             ("spans_dropped", delivery.SpansDropped),

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text;
+using System.Text.Json;
 using BatchJob.Input;
 using BatchJob.Logging;
 
@@ -15,6 +17,8 @@ internal sealed class PredictionWriter : IDisposable
     private readonly string _tempPath;
     private readonly FileStream _file;
     private readonly byte[] _line = new byte[256];
+    private ArrayBufferWriter<byte>? _idBuffer;
+    private Utf8JsonWriter? _idJson;
     private bool _published;
 
     public PredictionWriter(string path)
@@ -31,9 +35,9 @@ internal sealed class PredictionWriter : IDisposable
         Append(span, ref length, "{\"id\": "u8);
         if (id.Text is { } text)
         {
-            // String ids are rare: JSON-escape them through the serializer.
+            // String ids are rare and of any length: written on their own, after the line so far.
             _file.Write(span[..length]);
-            _file.Write(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(text));
+            _file.Write(JsonString(text));
             length = 0;
         }
         else
@@ -78,12 +82,29 @@ internal sealed class PredictionWriter : IDisposable
 
     public void Dispose()
     {
+        _idJson?.Dispose();
         _file.Dispose();
         if (!_published)
         {
             // A run that did not finish leaves nothing half-written behind.
             File.Delete(_tempPath);
         }
+    }
+
+    /// <summary>
+    /// The id as a JSON string: Utf8JsonWriter with default options escapes exactly as
+    /// <c>JsonSerializer</c> does for a string (it is what the serializer calls), without the
+    /// serializer's reflection, which native AOT cannot use. Writer and buffer are reused.
+    /// </summary>
+    private ReadOnlySpan<byte> JsonString(string text)
+    {
+        _idBuffer ??= new ArrayBufferWriter<byte>(256);
+        _idJson ??= new Utf8JsonWriter(_idBuffer);
+        _idBuffer.ResetWrittenCount();
+        _idJson.Reset(); // a fresh root value each time, with no separator before it
+        _idJson.WriteStringValue(text);
+        _idJson.Flush();
+        return _idBuffer.WrittenSpan;
     }
 
     private static byte[] FormatDouble(double value)

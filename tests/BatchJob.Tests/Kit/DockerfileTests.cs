@@ -1,19 +1,28 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
 
-/// <summary>The Dockerfile builds the image the manifests run, without secrets, as a non-root user.</summary>
+/// <summary>
+/// The Dockerfile builds the image the manifests run: a native AOT executable on a chiseled
+/// runtime-deps base, without secrets or symbols, as a non-root user.
+/// </summary>
 public sealed partial class DockerfileTests
 {
     private static readonly Lazy<List<string>> Instructions = new(() =>
-        Repo.Read("Dockerfile").Split('\n')
-            .Select(l => l.Trim())
+        Repo.Read("Dockerfile").Replace("\\\n", " ", StringComparison.Ordinal).Split('\n')
+            .Select(l => Spaces().Replace(l.Trim(), " "))
             .Where(l => l.Length > 0 && !l.StartsWith('#'))
             .ToList());
 
     private static IEnumerable<string> Named(string instruction) =>
         Instructions.Value.Where(i => i.StartsWith(instruction + " ", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The instructions of the last stage (the image), after its FROM.</summary>
+    private static List<string> FinalStage() =>
+        Instructions.Value.Skip(Instructions.Value.FindLastIndex(i => i.StartsWith("FROM ", StringComparison.Ordinal)) + 1).ToList();
 
     [Fact]
     public void No_env_file_or_secret_is_copied_into_the_image()
@@ -24,12 +33,12 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
-    public void Multi_stage_restore_layer_then_publish_onto_a_chiseled_runtime()
+    public void Multi_stage_restore_layer_then_native_AOT_publish_onto_chiseled_runtime_deps()
     {
         var from = Named("FROM").ToList();
         from.Should().HaveCountGreaterThanOrEqualTo(2);
-        from[0].Should().Contain("mcr.microsoft.com/dotnet/sdk:10.0");
-        from[^1].Should().Contain("chiseled");
+        from[0].Should().Contain("mcr.microsoft.com/dotnet/sdk:10.0").And.Contain("-noble-aot", "the SDK image with the native toolchain");
+        from[^1].Should().Contain("mcr.microsoft.com/dotnet/runtime-deps:10.0").And.Contain("-noble-chiseled", "no .NET runtime, no shell");
 
         var steps = Instructions.Value;
         var restore = steps.FindIndex(i => i.Contains("dotnet restore", StringComparison.Ordinal));
@@ -41,6 +50,48 @@ public sealed partial class DockerfileTests
         copyProject.Should().BeInRange(0, restore - 1);
         copySource.Should().BeGreaterThan(restore, "the source is copied after the restore layer");
         publish.Should().BeGreaterThan(copySource);
+
+        // A --no-restore publish needs the AOT compiler packages in the restore, for the same architecture.
+        steps[restore].Should().Contain("-p:PublishAot=true").And.Contain("-a $TARGETARCH");
+        steps[publish].Should().Contain("--no-restore").And.Contain("-p:PublishAot=true").And.Contain("-a $TARGETARCH");
+    }
+
+    [Fact]
+    public void AOT_build_stage_runs_on_the_target_platform()
+    {
+        // Native AOT links with the native toolchain of the machine it runs on; a stage forced to
+        // the builder's platform would need a cross toolchain the aot SDK image does not have.
+        Named("FROM").First().Should().NotContain("--platform");
+    }
+
+    [Fact]
+    public void A_newer_SDK_analyzer_warning_cannot_fail_the_image_build_but_an_AOT_warning_still_does()
+    {
+        var publish = Instructions.Value.Single(i => i.Contains("dotnet publish", StringComparison.Ordinal));
+        publish.Should().Contain("-p:TreatWarningsAsErrors=false").And.Contain("-p:IlcTreatWarningsAsErrors=true");
+    }
+
+    [Fact]
+    public void The_image_gets_the_executable_settings_and_sample_and_no_debug_symbols()
+    {
+        var publish = Instructions.Value.Single(i => i.Contains("dotnet publish", StringComparison.Ordinal));
+        publish.Should().Contain("-p:DebugType=none", "no .dbg file is produced");
+
+        var copies = FinalStage().Where(i => i.StartsWith("COPY ", StringComparison.Ordinal) || i.StartsWith("ADD ", StringComparison.Ordinal)).ToList();
+        copies.Should().OnlyContain(c => c.StartsWith("COPY --from=build ", StringComparison.Ordinal));
+        var sources = copies.SelectMany(c => c.Split(' ').Skip(2).SkipLast(1)).ToList();
+        sources.Should().BeEquivalentTo(["/out/BatchJob", "/out/appsettings.json", "/out/data/input.jsonl"],
+            "named files only: a whole-folder copy would carry whatever else the publish leaves (.dbg, .pdb)");
+    }
+
+    [Fact]
+    public void Base_images_are_pinned_to_an_exact_version_or_a_digest()
+    {
+        foreach (var from in Named("FROM"))
+        {
+            from.Should().MatchRegex(@"^FROM mcr\.microsoft\.com/dotnet/[a-z-]+:10\.0\.\d+-[a-z-]+(@sha256:[0-9a-f]{64})?( AS \w+)?$",
+                "a floating tag (10.0-noble-aot) would bring a newer SDK or base into the image unannounced");
+        }
     }
 
     [Fact]
@@ -54,6 +105,50 @@ public sealed partial class DockerfileTests
         }
     }
 
+    [Fact]
+    public void The_entrypoint_is_the_native_executable_the_image_copies()
+    {
+        var final = FinalStage();
+        var workdir = final.Last(i => i.StartsWith("WORKDIR ", StringComparison.Ordinal))["WORKDIR ".Length..];
+        Named("ENTRYPOINT").Single().Should().Be($"ENTRYPOINT [\"{workdir}/BatchJob\"]", "no dotnet host: the binary runs itself");
+        final.Should().Contain(i => i.StartsWith("COPY --from=build /out/BatchJob ", StringComparison.Ordinal) && i.EndsWith(" ./", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_normal_build_runs_the_AOT_analyzers_with_warnings_as_errors_and_stays_JIT()
+    {
+        // The project as MSBuild evaluates it (Directory.Build.props included), not its text.
+        var properties = Evaluate("EnableTrimAnalyzer", "EnableAotAnalyzer", "EnableSingleFileAnalyzer", "TreatWarningsAsErrors", "PublishAot");
+
+        properties["EnableTrimAnalyzer"].Should().Be("true");
+        properties["EnableAotAnalyzer"].Should().Be("true");
+        properties["EnableSingleFileAnalyzer"].Should().Be("true");
+        properties["TreatWarningsAsErrors"].Should().Be("true", "an analyzer warning must fail dotnet build");
+        properties["PublishAot"].Should().BeEmpty("dotnet run, dotnet test and a plain publish stay JIT and need no native toolchain");
+    }
+
+    private static Dictionary<string, string> Evaluate(params string[] names)
+    {
+        var info = new ProcessStartInfo("dotnet", ["msbuild", Repo.File("app", "BatchJob.csproj"), "-nologo", .. names.Select(n => "-getProperty:" + n)])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (var testHostSetting in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath" })
+        {
+            info.Environment.Remove(testHostSetting);
+        }
+
+        using var process = Process.Start(info)!;
+        var json = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        process.ExitCode.Should().Be(0, json);
+        return JsonNode.Parse(json)!["Properties"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
+    }
+
     [GeneratedRegex(@"\benv\b|secret", RegexOptions.IgnoreCase)]
     private static partial Regex EnvFile();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 }

@@ -55,17 +55,69 @@ public sealed class LayoutTests
     public void Lab_layout_spells_levels_as_the_guide_does(LogEventLevel level, string expected) =>
         JsonDocument.Parse(Render(new LabJsonLayout(), RecordEvent(level))).RootElement.GetProperty("level").GetString().Should().Be(expected);
 
-    [Theory]
-    [InlineData(LogEventLevel.Information)]
-    [InlineData(LogEventLevel.Warning)]
-    public void Clef_layout_writes_what_Serilog_Formatting_Compact_writes(LogEventLevel level)
-    {
-        using var package = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        new CompactJsonFormatter().Format(RecordEvent(level), package);
+    /// <summary>Events of every shape the layouts meet: levels, exception, trace context, nested values, odd names and text.</summary>
+    public static TheoryData<string> ClefCases => new(ClefEvents.Keys);
 
-        Render(new ClefLayout(), RecordEvent(level)).Should().Be(package.ToString().TrimEnd('\n'));
-        Render(new ClefLayout(), RecordEvent()).Should().Be(
-            """{"@t":"2024-01-15T10:32:00.4560000Z","@mt":"Record processed","@tr":"0af7651916cd43dd8448eb211c80319c","@sp":"b7ad6b7169203331","id":1,"prediction":6,"latency_ms":0.0123,"cost_usd":7.6875E-11,"@@odd":"x"}""");
+    private static readonly Dictionary<string, LogEvent> ClefEvents = new()
+    {
+        ["record"] = RecordEvent(),
+        ["warning"] = RecordEvent(LogEventLevel.Warning),
+        ["debug"] = RecordEvent(LogEventLevel.Debug),
+        ["fatal, with exception, no trace"] = new LogEvent(
+            new DateTimeOffset(2024, 1, 15, 10, 32, 0, TimeSpan.FromHours(2)).AddTicks(1234567), LogEventLevel.Fatal, new InvalidOperationException("boom \"quoted\"\n"),
+            new MessageTemplateParser().Parse("Batch job crashed"), [new LogEventProperty("error", new ScalarValue("InvalidOperationException: boom"))]),
+        ["nested and odd values"] = new LogEvent(Time, LogEventLevel.Error, null, new MessageTemplateParser().Parse("Batch job completed"),
+        [
+            new LogEventProperty("summary", new StructureValue([
+                new LogEventProperty("avg_prediction", new ScalarValue(10.5)),
+                new LogEventProperty("whole", new ScalarValue(6.0)),
+                new LogEventProperty("tiny", new ScalarValue(2.5e-7)),
+                new LogEventProperty("huge", new ScalarValue(1e21)),
+                new LogEventProperty("sum", new ScalarValue(0.1 + 0.2)),
+                new LogEventProperty("total_records", new ScalarValue(2L)),
+                new LogEventProperty("int", new ScalarValue(-3)),
+                new LogEventProperty("price", new ScalarValue(0.040m)),
+                new LogEventProperty("interrupted", new ScalarValue(false)),
+                new LogEventProperty("output", new ScalarValue(null)),
+            ])),
+            new LogEventProperty("errors", new SequenceValue([new ScalarValue("a \"b\" + <c> & 'd' \\ é 日本 \u0001\t\r\n"), new ScalarValue(null)])),
+            new LogEventProperty("@t", new ScalarValue("not the timestamp")),
+        ]),
+        ["values of every scalar kind"] = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Batch progress"),
+        [
+            new LogEventProperty("nan", new ScalarValue(double.NaN)),
+            new LogEventProperty("inf", new ScalarValue(double.PositiveInfinity)),
+            new LogEventProperty("minus_inf", new ScalarValue(double.NegativeInfinity)),
+            new LogEventProperty("minus_zero", new ScalarValue(-0.0)),
+            new LogEventProperty("float", new ScalarValue(0.1f)),
+            new LogEventProperty("whole_float", new ScalarValue(3f)),
+            new LogEventProperty("uint", new ScalarValue(7u)),
+            new LogEventProperty("ulong", new ScalarValue(ulong.MaxValue)),
+            new LogEventProperty("short", new ScalarValue((short)-5)),
+            new LogEventProperty("byte", new ScalarValue((byte)255)),
+            new LogEventProperty("char", new ScalarValue('c')),
+            new LogEventProperty("when", new ScalarValue(new DateTimeOffset(2024, 1, 15, 10, 32, 0, TimeSpan.FromHours(-5)))),
+            new LogEventProperty("utc", new ScalarValue(new DateTime(2024, 1, 15, 10, 32, 0, 100, DateTimeKind.Utc))),
+            new LogEventProperty("tagged", new StructureValue([new LogEventProperty("a", new ScalarValue(1L))], "Progress")),
+            new LogEventProperty("map", new DictionaryValue([new(new ScalarValue("k"), new ScalarValue(1.5)), new(new ScalarValue(2L), new ScalarValue(null))])),
+        ]),
+        ["template with formats"] = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Rate {rate:0.0}/s after {elapsed} s, {pct:P0}"),
+        [
+            new LogEventProperty("rate", new ScalarValue(1234.567)),
+            new LogEventProperty("elapsed", new ScalarValue(2.5)),
+            new LogEventProperty("pct", new ScalarValue(0.25)),
+        ]),
+    };
+
+    [Theory]
+    [MemberData(nameof(ClefCases))]
+    public void Clef_layout_writes_what_Serilog_Formatting_Compact_writes(string name)
+    {
+        var logEvent = ClefEvents[name];
+        using var reference = new StringWriter();
+        new CompactJsonFormatter().Format(logEvent, reference);
+
+        Render(new ClefLayout(), logEvent).Should().Be(reference.ToString().TrimEnd('\n'));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace BatchJob.Tests.Otlp;
 /// (HTTP/2 cleartext, as a collector's 4317) and OTLP/HTTP protobuf on another (POST
 /// <c>/v1/traces</c>, <c>/v1/metrics</c> and <c>/v1/logs</c>, as 4318). It decodes and keeps what arrives, and can
 /// misbehave on purpose: refuse the first requests of each signal (gRPC UNAVAILABLE / HTTP 503),
-/// answer late, or be stopped.
+/// answer late, hold trace exports until metrics arrive, or be stopped.
 /// </summary>
 public sealed class OtlpReceiver : IAsyncDisposable
 {
@@ -34,6 +34,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private readonly ConcurrentQueue<ReceivedLog> _logs = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _headers = new();
+    private readonly TaskCompletionSource _metricsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _refused;
     private int _stopped;
 
@@ -74,6 +75,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>How long to wait before answering each request (a slow collector).</summary>
     public TimeSpan ResponseDelay { get; set; }
+
+    /// <summary>
+    /// Holds every trace export until the first metric export arrives. The worker exports metrics
+    /// only at exit (unless OTEL_METRIC_EXPORT_INTERVAL passes first), after its last span: until
+    /// then its span exporter is stuck, so a small span queue fills for certain, however fast the
+    /// machine. At most a minute, to catch a hang (the held export then fails).
+    /// </summary>
+    public bool HoldTracesUntilMetrics { get; set; }
 
     /// <summary>The OTLP/gRPC endpoint, e.g. http://127.0.0.1:41234.</summary>
     public Uri GrpcEndpoint => new($"http://127.0.0.1:{_grpcListen.IPEndPoint!.Port}");
@@ -135,6 +144,15 @@ public sealed class OtlpReceiver : IAsyncDisposable
     {
         _headers.Enqueue(headers.GroupBy(h => h.Key.ToLowerInvariant()).ToDictionary(g => g.Key, g => string.Join(",", g.Select(h => h.Value)), StringComparer.Ordinal));
         var attempt = _attempts.AddOrUpdate(signal, 1, (_, n) => n + 1);
+        if (signal == MetricsSignal)
+        {
+            _metricsArrived.TrySetResult();
+        }
+        else if (HoldTracesUntilMetrics)
+        {
+            await _metricsArrived.Task.WaitAsync(TimeSpan.FromMinutes(1), aborted);
+        }
+
         if (ResponseDelay > TimeSpan.Zero)
         {
             await Task.Delay(ResponseDelay, aborted);

@@ -40,6 +40,22 @@ public sealed class OtlpResourceTests
     }
 
     [Theory]
+    [InlineData("from-service-name", "from-service-name")]
+    [InlineData(null, "from-attributes")]
+    public async Task The_service_name_follows_the_specification_order(string? serviceName, string expected)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, "grpc",
+            ("OTEL_SERVICE_NAME", serviceName), ("OTEL_RESOURCE_ATTRIBUTES", "service.name=from-attributes,team=ml"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.WithMessage("Initializing OpenTelemetry").Single().GetProperty("service").GetString().Should().Be(expected);
+        var resources = receiver.Spans.Select(s => s.Resource).Concat(receiver.Metrics.Select(m => m.Resource)).ToList();
+        resources.Should().NotBeEmpty().And.OnlyContain(r => Equals(r["service.name"], expected) && Equals(r["team"], "ml"));
+    }
+
+    [Theory]
     [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
     public async Task OTEL_EXPORTER_OTLP_HEADERS_are_sent_with_every_export(string protocol)
     {

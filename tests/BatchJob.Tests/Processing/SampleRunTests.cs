@@ -18,7 +18,9 @@ public sealed partial class SampleRunTests
         });
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(15), run.ToString());
+        // Only a hang check: the flush is bounded at 2 s (OtlpFailureModeTests shows the bound
+        // holds); what varies on a loaded machine is a cold process's start, not the behaviour.
+        run.Elapsed.Should().BeLessThan(TimeSpan.FromSeconds(30), run.ToString());
         var messages = run.Lines.Select(l => l.GetProperty("message").GetString()).ToList();
         messages.Take(2).Should().Equal("Initializing OpenTelemetry", "Starting batch inference job");
 
