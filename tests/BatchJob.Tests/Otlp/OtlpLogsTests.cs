@@ -3,12 +3,14 @@ using BatchJob.Tests.Support;
 namespace BatchJob.Tests.Otlp;
 
 /// <summary>
-/// The third signal: every log line also reaches the collector as an OTLP LogRecord (the lab
-/// default, OTEL_LOGS_EXPORTER=otlp), carrying the trace and span id of the span it was written
+/// The third signal: with OTEL_LOGS_EXPORTER=otlp (the lab's ConfigMap) every log line also
+/// reaches the collector as an OTLP LogRecord, carrying the trace and span id of the span it was written
 /// in, so a backend joins each record's log to its process_record span.
 /// </summary>
 public sealed class OtlpLogsTests
 {
+    private static readonly (string, string?) Logs = ("OTEL_LOGS_EXPORTER", "otlp");
+
     [Theory]
     [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
     public async Task Each_record_log_record_arrives_with_its_process_record_spans_ids_and_the_lines_fields(string protocol)
@@ -16,7 +18,7 @@ public sealed class OtlpLogsTests
         await using var receiver = await OtlpReceiver.StartAsync();
         var input = OtlpRun.TempInput(Enumerable.Range(1, 5).Select(i => OtlpRun.Record(i)));
 
-        var run = await OtlpRun.RunAsync(receiver, protocol, ("INPUT_PATH", input));
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("INPUT_PATH", input), Logs);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
@@ -49,7 +51,7 @@ public sealed class OtlpLogsTests
         await using var receiver = await OtlpReceiver.StartAsync();
         var input = OtlpRun.TempInput([OtlpRun.Record(1), "{\"id\": 2, \"features\": [\"x\"]}", OtlpRun.Record(3)]);
 
-        var run = await OtlpRun.RunAsync(receiver, protocol, ("INPUT_PATH", input), ("MAX_FAILED_RATIO", "1"));
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("INPUT_PATH", input), ("MAX_FAILED_RATIO", "1"), Logs);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
@@ -73,16 +75,41 @@ public sealed class OtlpLogsTests
 
     [Theory]
     [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
-    public async Task OTEL_LOGS_EXPORTER_none_sends_no_log_records_and_keeps_the_lines(string protocol)
+    public async Task By_default_no_log_records_are_sent_and_the_lines_are_unchanged(string protocol)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
 
-        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_LOGS_EXPORTER", "none"));
+        var run = await OtlpRun.RunAsync(receiver, protocol);
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.WithMessage("Record processed").Should().HaveCount(2);
         run.WithMessage("Initializing OpenTelemetry").Single().GetProperty("logs").GetBoolean().Should().BeFalse();
         receiver.Spans.Should().HaveCount(6);
         receiver.LogRequests.Should().Be(0);
+        run.Lines.Should().NotContain(l => l.GetProperty("level").GetString() == "WARN", run.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task A_refused_log_export_is_retried_by_default_and_without_retry_its_loss_is_counted_exactly(string protocol)
+    {
+        await using var retried = await OtlpReceiver.StartAsync();
+        retried.RefuseFirst = 1;
+        var run = await OtlpRun.RunAsync(retried, protocol, Logs);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
+        retried.Logs.Where(l => l.Body == "Record processed").Should().HaveCount(2, "the retry delivered them");
+
+        await using var refusing = await OtlpReceiver.StartAsync();
+        refusing.RefuseFirst = 1;
+        run = await OtlpRun.RunAsync(refusing, protocol, Logs, ("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "disabled"));
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        var warn = run.WithMessage("Telemetry not fully delivered").Single();
+        var lost = warn.GetProperty("logs_lost").GetInt64();
+        lost.Should().BePositive();
+        (refusing.Logs.Count + lost).Should().Be(warn.GetProperty("logs_total").GetInt64(), "logs_lost is exactly what the receiver did not get");
+        warn.GetProperty("logs_dropped").GetInt64().Should().Be(0, "refused is not dropped: the queue had room");
     }
 }

@@ -16,7 +16,8 @@ public sealed class OtlpResourceTests
         using var process = PublishedWorker.Start(OtlpRun.Environment(receiver, protocol,
             ("OTEL_SERVICE_NAME", "batch-inference-e2e"),
             ("APP_ENV", "ci"),
-            ("OTEL_RESOURCE_ATTRIBUTES", "team=ml,lab.run=e2e%20one")));
+            ("OTEL_RESOURCE_ATTRIBUTES", "team=ml,lab.run=e2e%20one"),
+            ("OTEL_LOGS_EXPORTER", "otlp")));
         var pid = (long)process.Id;
         var run = await PublishedWorker.CollectAsync(process, clock, TimeSpan.FromSeconds(60));
 
@@ -61,7 +62,7 @@ public sealed class OtlpResourceTests
     {
         await using var receiver = await OtlpReceiver.StartAsync();
 
-        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"));
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"), ("OTEL_LOGS_EXPORTER", "otlp"));
 
         run.ExitCode.Should().Be(0, run.ToString());
         receiver.RequestHeaders.Should().HaveCountGreaterThanOrEqualTo(3, "at least one trace, one metric and one log export");

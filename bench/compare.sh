@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# Paired A/B of two published workers on one machine:   bench/compare.sh A_DIR B_DIR [PAIRS]
+#
+# Each DIR holds a published worker (`dotnet publish app/BatchJob.csproj -c Release -r linux-x64
+# --self-contained false -o DIR`, as bench/run.sh publishes it). The runs alternate A, B, A, B ...
+# so that load from other processes on a shared machine hits both alike, and each row reports the
+# median of PAIRS runs (default 7) of each side and B's change against A. Rows, as in bench/run.sh:
+#   lab-default   1,000,000 records, a log line and an exported span (and log record) per record
+#   throughput    1,000,000 records, LOG_RECORDS=false, record spans sampled 1 in 1000, OUTPUT_PATH
+#   sample        the bundled two-record input, start to exit (ms, measured around the process)
+# Telemetry goes to bench/otlp_sink.py over OTLP/HTTP. A_ENV and B_ENV add variables to one side
+# only, e.g. B_ENV="OTEL_LOGS_EXPORTER=none" prices a switch with A_DIR = B_DIR.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+a=$(cd "$1" && pwd)/BatchJob
+b=$(cd "$2" && pwd)/BatchJob
+pairs=${3:-7}
+records=${RECORDS:-1000000}
+port=${SINK_PORT:-4318}
+out=$here/out
+mkdir -p "$out"
+read -r -a a_env <<<"${A_ENV:-}"
+read -r -a b_env <<<"${B_ENV:-}"
+
+input=$out/input-$records.jsonl
+if [[ ! -s $input ]] || [[ $(wc -l <"$input") -ne $records ]]; then
+    python3 "$here/gen_input.py" "$records" "$input"
+fi
+
+python3 "$here/otlp_sink.py" "$port" 2>"$out/sink.log" &
+sink=$!
+trap 'kill "$sink" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    sleep 0.1
+done
+
+base=(env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOTNET_CLI_TELEMETRY_OPTOUT=1
+    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port")
+throughput=(LOG_RECORDS=false OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.001 OUTPUT_PATH="$out/predictions-ab.jsonl")
+
+# run WORKER EXTRA_ENV... -- ROW_ENV...: prints the wall time in ms.
+run() {
+    local worker=$1
+    shift
+    local start end
+    start=$(date +%s%N)
+    (cd "$out" && "${base[@]}" "$@" "$worker" >/dev/null)
+    end=$(date +%s%N)
+    echo $(((end - start) / 1000000))
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
+
+declare -A times
+for row in lab-default throughput sample; do
+    case $row in
+        lab-default) row_env=(INPUT_PATH="$input") ;;
+        throughput) row_env=(INPUT_PATH="$input" "${throughput[@]}") ;;
+        sample) row_env=() ;;
+    esac
+    for i in $(seq "$pairs"); do
+        times[$row,a]+="$(run "$a" "${a_env[@]}" "${row_env[@]}") "
+        times[$row,b]+="$(run "$b" "${b_env[@]}" "${row_env[@]}") "
+        echo "  $row pair $i done" >&2
+    done
+done
+
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), load average $(cut -d' ' -f1-3 /proc/loadavg), $pairs pairs"
+echo "A: $a ${A_ENV:-}"
+echo "B: $b ${B_ENV:-}"
+echo
+echo "| row | A median ms | B median ms | B vs A | A records/s | B records/s | A runs ms | B runs ms |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+for row in lab-default throughput sample; do
+    ma=$(tr ' ' '\n' <<<"${times[$row,a]}" | grep . | median)
+    mb=$(tr ' ' '\n' <<<"${times[$row,b]}" | grep . | median)
+    n=$([[ $row == sample ]] && echo 2 || echo "$records")
+    awk -v r="$row" -v a="$ma" -v b="$mb" -v n="$n" -v ra="${times[$row,a]}" -v rb="${times[$row,b]}" \
+        'BEGIN {printf "| %s | %d | %d | %+.1f%% | %.0f | %.0f | %s | %s |\n", r, a, b, (b - a) / a * 100, n / a * 1000, n / b * 1000, ra, rb}'
+done
