@@ -28,16 +28,8 @@ if [[ ! -s $input ]] || [[ $(wc -l <"$input") -ne $records ]]; then
     python3 "$here/gen_input.py" "$records" "$input"
 fi
 
-python3 "$here/otlp_sink.py" "$port" 2>"$out/sink.log" &
-sink=$!
-trap 'kill "$sink" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
-
-base=(env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOTNET_CLI_TELEMETRY_OPTOUT=1
-    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port")
+# shellcheck source=bench/sink.sh
+source "$here/sink.sh"
 throughput=(LOG_RECORDS=false OTEL_TRACES_SAMPLER=parentbased_traceidratio OTEL_TRACES_SAMPLER_ARG=0.001 OUTPUT_PATH="$out/predictions-ab.jsonl")
 
 # run WORKER EXTRA_ENV... -- ROW_ENV...: prints the wall time in ms.
@@ -46,7 +38,7 @@ run() {
     shift
     local start end
     start=$(date +%s%N)
-    (cd "$out" && "${base[@]}" "$@" "$worker" >/dev/null)
+    (cd "$out" && "${worker_env[@]}" "$@" "$worker" >/dev/null)
     end=$(date +%s%N)
     echo $(((end - start) / 1000000))
 }
