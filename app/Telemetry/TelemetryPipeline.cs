@@ -13,9 +13,6 @@ namespace BatchJob.Telemetry;
 /// </summary>
 internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider tracerProvider, MeterProvider meterProvider, LoggerProvider? loggerProvider, OtlpExporters exporters)
 {
-    /// <summary>Whether <see cref="Shutdown"/> finished within the bound; until then, false.</summary>
-    public bool ShutdownCompleted { get; private set; }
-
     /// <summary>Flushes and stops traces, metrics and logs in parallel, waiting at most the flush bound, and reports delivery.</summary>
     public TelemetryDelivery Shutdown()
     {
@@ -26,7 +23,7 @@ internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider
         var traces = OnOwnThread(() => tracerProvider.Shutdown(timeout));
         var metrics = OnOwnThread(() => meterProvider.Shutdown(timeout));
         var logs = OnOwnThread(() => loggerProvider?.Shutdown(timeout) ?? true);
-        ShutdownCompleted = Task.WaitAll([traces, metrics, logs], timeout + 250);
+        var completed = Task.WaitAll([traces, metrics, logs], timeout + 250);
         var traceExporter = exporters.Traces;
         var metricExporter = exporters.Metrics;
         var logExporter = exporters.Logs;
@@ -34,8 +31,8 @@ internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider
             traceExporter is null ? 0 : exporters.EndedSpans.Ended,
             traceExporter?.Delivery.Exported ?? 0,
             traceExporter?.Delivery.Failed ?? 0,
-            ShutdownCompleted && traces.Result && logs.Result,
-            metricExporter is null ? null : ShutdownCompleted && metrics.Result && metricExporter.Delivery.LastExportSucceeded == true)
+            completed && traces.Result && logs.Result,
+            metricExporter is null ? null : completed && metrics.Result && metricExporter.Delivery.LastExportSucceeded == true)
         {
             Logs = logExporter is null ? null : new LogDelivery(exporters.EndedLogs.Ended, logExporter.Delivery.Exported, logExporter.Delivery.Failed),
         };
