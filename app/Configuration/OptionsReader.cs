@@ -43,7 +43,7 @@ public sealed class OptionsReader
         return new BatchOptions(
             appEnv,
             inputPath,
-            ReadOutputPath(workingDirectory, shard),
+            ReadOutputPath(workingDirectory, shard, inputPath),
             BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
             CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
             MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),
@@ -75,7 +75,7 @@ public sealed class OptionsReader
     /// the index), and that file, not the template, is checked, so a path the worker could not
     /// publish to stops the run before any record.
     /// </summary>
-    private string? ReadOutputPath(string workingDirectory, ShardOptions shard)
+    private string? ReadOutputPath(string workingDirectory, ShardOptions shard, string inputPath)
     {
         var output = Text(ConfigKeys.OutputPath);
         if (output.Length == 0)
@@ -85,7 +85,7 @@ public sealed class OptionsReader
 
         var template = Path.GetFullPath(output, workingDirectory);
         var path = shard.OutputPathFor(template);
-        if (OutputTarget.Prepare(path, ShardOptions.SharedFolder(template)) is { } expected)
+        if (OutputTarget.Prepare(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
         {
             Fail(ConfigKeys.OutputPath, output, expected);
         }

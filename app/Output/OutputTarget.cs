@@ -4,25 +4,42 @@ namespace BatchJob.Output;
 
 /// <summary>
 /// The one place that decides whether predictions can be published at a path. The writer fills a
-/// temporary file and renames it onto the path at the end; what would make that fail is found here, at start.
+/// temporary file and renames it onto the path at the end; everything that would make that rename
+/// fail or do harm is found here, at start.
 /// </summary>
 public static class OutputTarget
 {
     /// <summary>Checks the file this process will write and creates its shard folders.</summary>
     /// <param name="path">Full path after <c>{shard}</c> substitution.</param>
     /// <param name="sharedFolder">The folder every shard shares, which must exist; folders below it (named with <c>{shard}</c>) are created.</param>
+    /// <param name="inputPath">The input, which must never be replaced.</param>
     /// <returns>Null when usable; otherwise what OUTPUT_PATH should have been, with the reason, for the configuration error.</returns>
-    public static string? Prepare(string path, string sharedFolder)
+    public static string? Prepare(string path, string sharedFolder, string inputPath)
     {
         ArgumentNullException.ThrowIfNull(path);
+        const string Replaceable = "a new or regular file that the worker can replace when it publishes";
         if (Path.EndsInDirectorySeparator(path))
         {
             return "a file path in a writable folder (it ends with a folder separator)";
         }
 
-        if (Directory.Exists(path))
+        // Every name of one file (relative, absolute, "..", a symbolic or hard link) has the same
+        // device and inode; where statx is missing (not Linux) only the same spelling is caught.
+        if (path == inputPath || (FileStatus.Of(path, followLinks: true) is { } target && FileStatus.Of(inputPath, followLinks: true) is { } input && target.IsSameFile(input)))
         {
-            return "a file path in a writable folder (it is a folder)";
+            return "a file other than the input (it is the same file as INPUT_PATH, which publishing would replace)";
+        }
+
+        // The name itself, not what it links to: the rename replaces the name.
+        switch (FileStatus.Of(path, followLinks: false))
+        {
+            case { IsFolder: true }:
+                return "a file path in a writable folder (it is a folder)";
+            case { IsRegularFile: false } other:
+                var extra = other.IsSymbolicLink ? ": publishing would replace the link, not the file it points to; name that file instead" : string.Empty;
+                return $"{Replaceable} (it is {other.Kind}{extra})";
+            case { IsMountRoot: true }:
+                return $"{Replaceable} (it is a mount point, which a rename cannot replace; mount its folder instead)";
         }
 
         if (!Directory.Exists(sharedFolder))

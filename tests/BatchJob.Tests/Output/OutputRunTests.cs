@@ -4,7 +4,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Output;
 
-/// <summary>OUTPUT_PATH with real worker processes.</summary>
+/// <summary>OUTPUT_PATH with real worker processes: shards started together, a file mounted onto the target.</summary>
 public sealed class OutputRunTests
 {
     [Theory]
@@ -35,6 +35,52 @@ public sealed class OutputRunTests
                 summary.GetProperty("shard_index").GetInt32().Should().Be(index);
                 summary.GetProperty("records").GetInt64().Should().Be(10);
             }
+        }
+    }
+
+    /// <summary>
+    /// A file mounted onto the target (<c>docker run -v $PWD/predictions.jsonl:/out/predictions.jsonl</c>):
+    /// a rename cannot replace a mount point, which the worker used to learn only after the whole batch.
+    /// The mount lives in the worker's own mount namespace (as root, or through a user namespace).
+    /// </summary>
+    [Fact]
+    public async Task A_file_mounted_onto_the_target_is_refused_before_any_record()
+    {
+        var dir = Directory.CreateTempSubdirectory("batchjob-mounted-").FullName;
+        var target = Path.Combine(dir, "predictions.jsonl");
+        var host = Path.Combine(dir, "host.jsonl");
+        File.WriteAllText(target, "covered by the mount");
+        File.WriteAllText(host, "the host's file");
+        string[] unshare = Environment.UserName == "root" ? ["unshare", "--mount"] : ["unshare", "--map-root-user", "--mount"];
+        if (!await Succeeds([.. unshare, "true"]))
+        {
+            return; // No mount namespace allowed here (non-root, user namespaces off): FileStatusTests checks the detection on /proc.
+        }
+
+        var run = await PublishedWorker.RunAsync(
+            new Dictionary<string, string?> { ["OUTPUT_PATH"] = target, ["ENABLE_TELEMETRY"] = "false" },
+            wrapper: [.. unshare, "/bin/sh", "-c", $"mount --bind '{host}' '{target}' && exec \"$0\""]);
+
+        run.ExitCode.Should().Be((int)ExitCode.InvalidConfiguration, run.ToString());
+        run.WithMessage("Record processed").Should().BeEmpty();
+        run.Lines.Should().ContainSingle().Which.GetProperty("errors")[0].GetString().Should().Be(
+            $"OUTPUT_PATH='{target}' is not valid: expected a new or regular file that the worker can replace when it publishes (it is a mount point, which a rename cannot replace; mount its folder instead).");
+        File.ReadAllText(host).Should().Be("the host's file");
+    }
+
+    private static async Task<bool> Succeeds(string[] command)
+    {
+        var info = new System.Diagnostics.ProcessStartInfo(command[0]) { RedirectStandardError = true };
+        command[1..].ToList().ForEach(info.ArgumentList.Add);
+        try
+        {
+            using var process = System.Diagnostics.Process.Start(info)!;
+            await process.WaitForExitAsync();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false; // no unshare at all
         }
     }
 }
