@@ -4,7 +4,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Output;
 
-/// <summary>OUTPUT_PATH with real worker processes: shards started together, a file mounted onto the target.</summary>
+/// <summary>OUTPUT_PATH with real worker processes: shards started together, a file system that refuses a write, a run killed mid-batch.</summary>
 public sealed class OutputRunTests
 {
     [Theory]
@@ -39,6 +39,45 @@ public sealed class OutputRunTests
     }
 
     /// <summary>
+    /// A write the file system refuses mid-batch. The file size limit (ulimit -f) makes the kernel
+    /// refuse it as a full disk would, for root too, with no mount needed; the worker ignores SIGXFSZ
+    /// so the write fails instead of the process dying. (ENOSPC itself: PredictionWriterTests, /dev/full.)
+    /// </summary>
+    [Fact]
+    public async Task A_refused_write_exits_2_with_one_error_line_leaves_no_temp_file_and_a_retry_succeeds()
+    {
+        var input = InProcessRun.TempInput(string.Concat(Enumerable.Range(1, 5000).Select(i => $"{{\"id\": {i}, \"features\": [{i}, 0.5]}}\n")));
+        var dir = Directory.CreateTempSubdirectory("batchjob-limited-").FullName;
+        var output = Path.Combine(dir, "predictions.jsonl");
+        var environment = new Dictionary<string, string?>
+        {
+            ["INPUT_PATH"] = input,
+            ["OUTPUT_PATH"] = output,
+            ["BATCH_SIZE"] = "100",
+            ["LOG_RECORDS"] = "false",
+            ["ENABLE_TELEMETRY"] = "false",
+            // The runtime's W^X double mapping sizes a memory file far beyond the limit; without it the runtime starts.
+            ["DOTNET_EnableWriteXorExecute"] = "0",
+        };
+
+        var run = await PublishedWorker.RunAsync(environment, wrapper: ["/bin/sh", "-c", "ulimit -f 16 && trap '' XFSZ && exec \"$0\""]);
+
+        run.ExitCode.Should().Be((int)ExitCode.InvalidConfiguration, run.ToString());
+        var error = run.Lines.Where(l => l.GetProperty("level").GetString() == "ERROR").Should().ContainSingle(run.ToString()).Subject;
+        error.GetProperty("message").GetString().Should().Be("Output not writable");
+        error.GetProperty("output").GetString().Should().Be(output);
+        error.GetProperty("error").GetString().Should().StartWith($"cannot write '{output}': ");
+        run.Stderr.Should().BeEmpty();
+        Directory.GetFileSystemEntries(dir).Should().BeEmpty("nothing was published and the temp file is gone");
+
+        var retry = await PublishedWorker.RunAsync(environment);
+
+        retry.ExitCode.Should().Be(0, retry.ToString());
+        Directory.GetFileSystemEntries(dir).Should().Equal(output);
+        File.ReadLines(output).Should().HaveCount(5001);
+    }
+
+    /// <summary>
     /// A file mounted onto the target (<c>docker run -v $PWD/predictions.jsonl:/out/predictions.jsonl</c>):
     /// a rename cannot replace a mount point, which the worker used to learn only after the whole batch.
     /// The mount lives in the worker's own mount namespace (as root, or through a user namespace).
@@ -66,6 +105,38 @@ public sealed class OutputRunTests
         run.Lines.Should().ContainSingle().Which.GetProperty("errors")[0].GetString().Should().Be(
             $"OUTPUT_PATH='{target}' is not valid: expected a new or regular file that the worker can replace when it publishes (it is a mount point, which a rename cannot replace; mount its folder instead).");
         File.ReadAllText(host).Should().Be("the host's file");
+    }
+
+    [Fact]
+    public async Task A_killed_runs_temp_file_is_removed_by_the_next_run()
+    {
+        var input = InProcessRun.TempInput(string.Concat(Enumerable.Range(1, 2000).Select(i => $"{{\"id\": {i}, \"features\": [{i}]}}\n")));
+        var dir = Directory.CreateTempSubdirectory("batchjob-killed-").FullName;
+        var output = Path.Combine(dir, "predictions.jsonl");
+        var environment = new Dictionary<string, string?>
+        {
+            ["INPUT_PATH"] = input,
+            ["OUTPUT_PATH"] = output,
+            ["BATCH_SIZE"] = "5",
+            ["ENABLE_TELEMETRY"] = "false",
+        };
+
+        // 20 ms of CPU per record: 40 s for the file, so the kill lands mid-batch, after a few flushes.
+        using var killed = PublishedWorker.Start(new Dictionary<string, string?>(environment) { ["CPU_BURN_MS"] = "20" });
+        var processed = 0;
+        while (await killed.StandardOutput.ReadLineAsync() is { } line && (!line.Contains("\"Record processed\"", StringComparison.Ordinal) || ++processed < 20))
+        {
+        }
+
+        killed.Kill(); // SIGKILL: no chance to clean up, as with an OOM kill
+        await killed.WaitForExitAsync();
+        var left = Directory.GetFiles(dir).Should().ContainSingle("the killed run leaves its temp file").Subject;
+        new FileInfo(left).Length.Should().BePositive();
+
+        var next = await PublishedWorker.RunAsync(environment);
+
+        next.ExitCode.Should().Be(0, next.ToString());
+        Directory.GetFileSystemEntries(dir).Should().Equal(output);
     }
 
     private static async Task<bool> Succeeds(string[] command)
