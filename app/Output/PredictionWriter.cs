@@ -94,9 +94,11 @@ public sealed class PredictionWriter : IDisposable
         try
         {
             _file.Flush(flushToDisk: true);
-            _file.Dispose();
+            // Renamed while still open, so locked: once closed under its temp name, another run's
+            // cleanup would take it for an abandoned file and could delete it before the rename.
             File.Move(_tempPath, _finalPath, overwrite: true);
             _published = true;
+            _file.Dispose();
         }
         catch (Exception e) when (IsRefusal(e))
         {

@@ -4,7 +4,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Output;
 
-/// <summary>OUTPUT_PATH with real worker processes: shards started together, a file system that refuses a write, a run killed mid-batch.</summary>
+/// <summary>OUTPUT_PATH with real worker processes: shards and runs started together, a file mounted onto the target, a write the file system refuses, a run killed mid-batch.</summary>
 public sealed class OutputRunTests
 {
     [Theory]
@@ -36,6 +36,26 @@ public sealed class OutputRunTests
                 summary.GetProperty("records").GetInt64().Should().Be(10);
             }
         }
+    }
+
+    [Fact]
+    public async Task Sixteen_runs_started_together_on_one_path_all_succeed_and_leave_one_whole_file()
+    {
+        var input = InProcessRun.TempInput(string.Concat(Enumerable.Range(1, 50).Select(i => $"{{\"id\": {i}, \"features\": [{i}]}}\n")));
+        var dir = Directory.CreateTempSubdirectory("batchjob-same-path-").FullName;
+        var output = Path.Combine(dir, "predictions.jsonl");
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PublishedWorker.RunAsync(new Dictionary<string, string?>
+        {
+            ["INPUT_PATH"] = input,
+            ["OUTPUT_PATH"] = output,
+            ["LOG_RECORDS"] = "false",
+            ["ENABLE_TELEMETRY"] = "false",
+        })));
+
+        runs.Should().OnlyContain(r => r.ExitCode == 0, string.Join('\n', runs.Where(r => r.ExitCode != 0)));
+        Directory.GetFileSystemEntries(dir).Should().Equal(output);
+        File.ReadLines(output).Should().HaveCount(51, "the last rename wins, and every run wrote the whole file");
     }
 
     /// <summary>

@@ -35,6 +35,39 @@ public sealed class PredictionWriterTests
     }
 
     [Fact]
+    public void Writers_starting_and_publishing_on_one_path_at_once_never_remove_each_others_files()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("batchjob-writers-").FullName, "predictions.jsonl");
+        var failures = new List<Exception>();
+        using var barrier = new Barrier(8);
+        var threads = Enumerable.Range(0, 8).Select(_ => new Thread(() =>
+        {
+            for (var round = 0; round < 100; round++)
+            {
+                barrier.SignalAndWait();
+                try
+                {
+                    using var writer = new PredictionWriter(path);
+                    writer.Write(new RecordId(round, null), 1.5);
+                    writer.Publish(1, 1.5, interrupted: false);
+                }
+                catch (OutputException e)
+                {
+                    lock (failures)
+                    {
+                        failures.Add(e);
+                    }
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        failures.Should().BeEmpty();
+        Directory.GetFiles(Path.GetDirectoryName(path)!).Should().Equal(path);
+    }
+
+    [Fact]
     public void A_full_device_fails_the_write_with_the_reason_and_dispose_still_removes_the_temp_file()
     {
         var dir = Directory.CreateTempSubdirectory("batchjob-full-").FullName;
