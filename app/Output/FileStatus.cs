@@ -51,9 +51,16 @@ internal readonly partial record struct FileStatus(int Type, ulong Device, ulong
 
         // struct statx has one layout on every Linux architecture (unlike struct stat): offsets from linux/stat.h.
         Span<byte> statx = stackalloc byte[256];
-        if (Statx(AtCurrentDirectory, path, followLinks ? 0 : AtSymlinkNoFollow, BasicStats, statx) != 0)
+        try
         {
-            return null;
+            if (Statx(AtCurrentDirectory, path, followLinks ? 0 : AtSymlinkNoFollow, BasicStats, statx) != 0)
+            {
+                return null;
+            }
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null; // a C library without statx (glibc before 2.28, older musl)
         }
 
         var attributes = MemoryMarshal.Read<ulong>(statx[8..]);
