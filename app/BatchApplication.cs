@@ -2,6 +2,7 @@ using System.Text;
 using BatchJob.Configuration;
 using BatchJob.Input;
 using BatchJob.Logging;
+using BatchJob.Output;
 using BatchJob.Processing;
 using BatchJob.Telemetry;
 using Microsoft.Extensions.Configuration;
@@ -77,6 +78,11 @@ internal static class BatchApplication
             catch (InputException e)
             {
                 log.InputUnreadable(options.InputPath, e.Message);
+                return ExitCode.InvalidConfiguration;
+            }
+            catch (OutputException e)
+            {
+                log.OutputUnwritable(options.OutputPath, e.Message);
                 return ExitCode.InvalidConfiguration;
             }
 #pragma warning disable CA1031 // The last line of defence: one ERROR line and a distinct exit code, not a raw stack dump.

@@ -12,7 +12,7 @@ internal enum ExitCode
     /// <summary>An unexpected error: a bug or the environment; worth a retry.</summary>
     Crash = 1,
 
-    /// <summary>Bad configuration or missing/unreadable input: a retry cannot help.</summary>
+    /// <summary>Bad configuration, missing/unreadable input or unwritable output: a retry cannot help.</summary>
     InvalidConfiguration = 2,
 
     /// <summary>More failed records than MAX_FAILED_RATIO allows: the data needs fixing, not a retry.</summary>

@@ -61,7 +61,7 @@ internal static class CommandLine
         Configuration, lowest to highest precedence: appsettings.json next to the binary, .env in
         the working directory, environment variables, command line. Keys and defaults: .env.example.
 
-        Exit codes: 0 success; 1 unexpected error; 2 bad configuration or unreadable input;
-        3 too many failed records (MAX_FAILED_RATIO); 143 interrupted (SIGTERM or Ctrl+C).
+        Exit codes: 0 success; 1 unexpected error; 2 bad configuration, unreadable input or
+        unwritable output; 3 too many failed records (MAX_FAILED_RATIO); 143 interrupted (SIGTERM or Ctrl+C).
         """;
 }

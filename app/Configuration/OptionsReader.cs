@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BatchJob.Output;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
 
@@ -41,12 +42,10 @@ internal sealed class OptionsReader
 
         var shard = ReadShard();
         var inputPath = ReadInputPath(workingDirectory);
-        var outputPath = ReadOutputPath(workingDirectory);
         return new BatchOptions(
             appEnv,
             inputPath,
-            // Each shard of an Indexed Job gets its own file: {shard} (in the file name) becomes the index.
-            outputPath is null ? null : shard.OutputPathFor(outputPath),
+            ReadOutputPath(workingDirectory, shard, inputPath),
             BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
             CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
             MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),
@@ -73,8 +72,12 @@ internal sealed class OptionsReader
         return path;
     }
 
-    /// <summary>OUTPUT_PATH is checked by writing a probe file beside it, so an unwritable folder stops the run before any record.</summary>
-    private string? ReadOutputPath(string workingDirectory)
+    /// <summary>
+    /// OUTPUT_PATH for this process: each shard of an Indexed Job gets its own file ({shard} becomes
+    /// the index), and that file, not the template, is checked, so a path the worker could not
+    /// publish to stops the run before any record.
+    /// </summary>
+    private string? ReadOutputPath(string workingDirectory, ShardOptions shard, string inputPath)
     {
         var output = Text(ConfigKeys.OutputPath);
         if (output.Length == 0)
@@ -82,21 +85,11 @@ internal sealed class OptionsReader
             return null;
         }
 
-        var path = Path.GetFullPath(output, workingDirectory);
-        try
+        var template = Path.GetFullPath(output, workingDirectory);
+        var path = shard.OutputPathFor(template);
+        if (OutputTarget.Prepare(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
         {
-            if (Directory.Exists(path))
-            {
-                throw new IOException("it is a folder");
-            }
-
-            using (File.Create(path + ".probe", 1, FileOptions.DeleteOnClose))
-            {
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Fail(ConfigKeys.OutputPath, output, $"a file path in a writable folder ({e.Message})");
+            Fail(ConfigKeys.OutputPath, output, expected);
         }
 
         return path;

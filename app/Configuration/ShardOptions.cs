@@ -43,4 +43,16 @@ internal sealed record ShardOptions(int Index, int Count)
         var directory = Path.GetDirectoryName(path) ?? string.Empty;
         return Path.Combine(directory, $"{Path.GetFileNameWithoutExtension(path)}-shard-{index}{Path.GetExtension(path)}");
     }
+
+    /// <summary>
+    /// The folder of OUTPUT_PATH that all shards share: the deepest one above any <c>{shard}</c>.
+    /// It must exist; the folders below it that are named with <c>{shard}</c> are each shard's own.
+    /// </summary>
+    public static string SharedFolder(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var placeholder = path.IndexOf(Placeholder, StringComparison.Ordinal);
+        var fixedPart = placeholder < 0 ? path : path[..placeholder];
+        return Path.GetDirectoryName(fixedPart) ?? fixedPart;
+    }
 }

@@ -123,6 +123,9 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
     public void InputUnreadable(string path, string error) =>
         Write(LogEventLevel.Error, "Input not readable", ("input", path), ("error", error));
 
+    public void OutputUnwritable(string? path, string error) =>
+        Write(LogEventLevel.Error, "Output not writable", ("output", path), ("error", error));
+
     public void Crashed(Exception exception) =>
         Write(LogEventLevel.Error, "Batch job crashed", ("error", exception.GetType().Name + ": " + exception.Message), ("exception", exception.ToString()));
 

@@ -9,7 +9,8 @@ namespace BatchJob.Output;
 /// <summary>
 /// Writes predictions in the FREE guide's format, <c>{"id": 1, "prediction": 6.0}</c> per line and a
 /// <c>{"summary": ...}</c> line last, to a temporary file beside the target that is renamed onto it
-/// only when complete: a reader never sees a torn file at <c>OUTPUT_PATH</c>.
+/// only when complete: a reader never sees a torn file at <c>OUTPUT_PATH</c>. Whatever fails, the
+/// temporary file does not outlive the writer.
 /// </summary>
 internal sealed class PredictionWriter : IDisposable
 {
@@ -21,13 +22,21 @@ internal sealed class PredictionWriter : IDisposable
     private Utf8JsonWriter? _idJson;
     private bool _published;
 
+    /// <exception cref="OutputException">The temporary file cannot be created.</exception>
     public PredictionWriter(string path)
+        : this(path, CreateTempFile(path, out var tempPath), tempPath)
     {
-        _finalPath = path;
-        _tempPath = $"{path}.{Environment.ProcessId}.tmp";
-        _file = new FileStream(_tempPath, FileMode.Create, FileAccess.Write, FileShare.None, 64 * 1024);
     }
 
+    /// <summary>Writes through <paramref name="file"/>, standing for the temporary file at <paramref name="tempPath"/> (tests: a file on a full device).</summary>
+    internal PredictionWriter(string path, FileStream file, string tempPath)
+    {
+        _finalPath = path;
+        _file = file;
+        _tempPath = tempPath;
+    }
+
+    /// <exception cref="OutputException">The file system refused the write (a full disk).</exception>
     public void Write(RecordId id, double prediction)
     {
         var span = _line.AsSpan();
@@ -36,8 +45,8 @@ internal sealed class PredictionWriter : IDisposable
         if (id.Text is { } text)
         {
             // String ids are rare and of any length: written on their own, after the line so far.
-            _file.Write(span[..length]);
-            _file.Write(JsonString(text));
+            Put(span[..length]);
+            Put(JsonString(text));
             length = 0;
         }
         else
@@ -49,14 +58,26 @@ internal sealed class PredictionWriter : IDisposable
         Append(span, ref length, ", \"prediction\": "u8);
         length += JsonNumbers.Format(prediction, span[length..]);
         Append(span, ref length, "}\n"u8);
-        _file.Write(span[..length]);
+        Put(span[..length]);
     }
 
     /// <summary>Flushes buffered lines to the temporary file (at every BATCH_SIZE records).</summary>
-    public void Flush() => _file.Flush();
+    /// <exception cref="OutputException">The file system refused the write.</exception>
+    public void Flush()
+    {
+        try
+        {
+            _file.Flush();
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw Failed(_finalPath, e);
+        }
+    }
 
     /// <summary>Writes the summary line, syncs to disk and moves the file into place.</summary>
     /// <param name="shard">Set when sharded: the summary line then names its shard, so shard files can be combined.</param>
+    /// <exception cref="OutputException">The file could not be completed or moved into place.</exception>
     public void Publish(long records, double avgPrediction, bool interrupted, (int Index, int Count)? shard = null)
     {
         var summary = new StringBuilder("{\"summary\": {\"records\": ")
@@ -73,21 +94,80 @@ internal sealed class PredictionWriter : IDisposable
             summary.Append(", \"shard_index\": ").Append(s.Index).Append(", \"shard_count\": ").Append(s.Count);
         }
 
-        _file.Write(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));
-        _file.Flush(flushToDisk: true);
-        _file.Dispose();
-        File.Move(_tempPath, _finalPath, overwrite: true);
-        _published = true;
+        Put(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));
+        try
+        {
+            _file.Flush(flushToDisk: true);
+            // Renamed while still open, so locked: once closed under its temp name, another run's
+            // cleanup would take it for an abandoned file and could delete it before the rename.
+            File.Move(_tempPath, _finalPath, overwrite: true);
+            _published = true;
+            _file.Dispose();
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw Failed(_finalPath, e);
+        }
     }
 
+    /// <summary>Closes the file and, unless it was published, deletes it. A refusal from the file system
+    /// is not thrown: this runs while an error is on its way out, and must neither hide that error
+    /// nor leave the file behind.</summary>
     public void Dispose()
     {
         _idJson?.Dispose();
-        _file.Dispose();
-        if (!_published)
+        if (_published)
         {
-            // A run that did not finish leaves nothing half-written behind.
+            return;
+        }
+
+        try
+        {
+            _file.Dispose();
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            // Flushing the unpublished tail failed (a full disk); the file is being discarded anyway.
+        }
+
+        try
+        {
             File.Delete(_tempPath);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            // Left for the next run, which removes abandoned temporary files.
+        }
+    }
+
+    private static FileStream CreateTempFile(string path, out string tempPath)
+    {
+        try
+        {
+            OutputTarget.RemoveAbandonedTempFiles(path);
+            return OutputTarget.CreateTempFile(path, 64 * 1024, out tempPath);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw Failed(path, e);
+        }
+    }
+
+    /// <summary>The file system said no. .NET reports a full disk (ENOSPC) as an IOException, but a
+    /// file over the size limit (EFBIG: RLIMIT_FSIZE, a file system's maximum) as ArgumentOutOfRangeException.</summary>
+    private static bool IsRefusal(Exception e) => e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException;
+
+    private static OutputException Failed(string path, Exception e) => new($"cannot write '{path}': {e.Message}", e);
+
+    private void Put(ReadOnlySpan<byte> bytes)
+    {
+        try
+        {
+            _file.Write(bytes);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw Failed(_finalPath, e);
         }
     }
 

@@ -27,4 +27,13 @@ public sealed class ShardOptionsTests
     [InlineData("/data/pred.jsonl", 0, 1, "/data/pred.jsonl")]
     public void Each_shard_gets_its_own_output_file(string path, int index, int count, string expected) =>
         new ShardOptions(index, count).OutputPathFor(path).Should().Be(expected);
+
+    [Theory]
+    [InlineData("/data/pred.jsonl", "/data")]
+    [InlineData("/data/pred-{shard}.jsonl", "/data")]
+    [InlineData("/data/{shard}/pred.jsonl", "/data")]
+    [InlineData("/data/run-{shard}/day/pred.jsonl", "/data")]
+    [InlineData("/{shard}/pred.jsonl", "/")]
+    public void The_shared_folder_is_the_deepest_one_above_any_placeholder(string path, string expected) =>
+        ShardOptions.SharedFolder(path).Should().Be(expected);
 }

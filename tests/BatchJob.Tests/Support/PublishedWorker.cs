@@ -16,10 +16,11 @@ public static class PublishedWorker
 
     /// <summary>Starts the worker; the caller owns the process (read its output, wait for it, signal it).</summary>
     /// <param name="environment">Variables to set (null value removes one). OTEL_*, and every configuration key, are cleared first so the host machine cannot leak in.</param>
-    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null)
+    /// <param name="wrapper">A command that ends by running the worker (its path and <paramref name="args"/> follow), e.g. a shell that sets a limit and execs it.</param>
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null, IReadOnlyList<string>? wrapper = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
-        var info = new ProcessStartInfo(Executable)
+        var info = new ProcessStartInfo(wrapper?[0] ?? Executable)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -47,6 +48,11 @@ public static class PublishedWorker
             }
         }
 
+        foreach (var arg in wrapper is null ? [] : wrapper.Skip(1).Append(Executable))
+        {
+            info.ArgumentList.Add(arg);
+        }
+
         foreach (var arg in args ?? [])
         {
             info.ArgumentList.Add(arg);
@@ -56,11 +62,11 @@ public static class PublishedWorker
     }
 
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
-    public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null)
+    public static async Task<WorkerRun> RunAsync(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, TimeSpan? timeout = null, string? workingDirectory = null, IReadOnlyList<string>? wrapper = null)
     {
         _ = Executable; // publish first (once per test run), so it is not timed as the worker's run
         var clock = Stopwatch.StartNew();
-        using var process = Start(environment, args, workingDirectory);
+        using var process = Start(environment, args, workingDirectory, wrapper);
         return await CollectAsync(process, clock, timeout ?? TimeSpan.FromSeconds(60));
     }
 
