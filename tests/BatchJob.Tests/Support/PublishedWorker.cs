@@ -16,7 +16,11 @@ public static class PublishedWorker
 
     /// <summary>Starts the worker; the caller owns the process (read its output, wait for it, signal it).</summary>
     /// <param name="environment">Variables to set (null value removes one). OTEL_*, and every configuration key, are cleared first so the host machine cannot leak in.</param>
-    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null)
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null) =>
+        Process.Start(StartInfo(environment, args, workingDirectory)) ?? throw new InvalidOperationException("could not start " + Executable);
+
+    /// <summary>What <see cref="Start"/> starts, for a test that needs to change it first (stdin, a wrapper shell).</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var info = new ProcessStartInfo(Executable)
@@ -52,7 +56,7 @@ public static class PublishedWorker
             info.ArgumentList.Add(arg);
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start " + Executable);
+        return info;
     }
 
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>
