@@ -24,8 +24,16 @@ public static class BatchApplication
         ArgumentNullException.ThrowIfNull(stdout);
         if (CommandLine.IsHelp(args))
         {
-            stdout.Write(Encoding.UTF8.GetBytes(CommandLine.Usage + Environment.NewLine));
-            return ExitCode.Success;
+            try
+            {
+                stdout.Write(Encoding.UTF8.GetBytes(CommandLine.Usage + Environment.NewLine));
+                stdout.Flush();
+                return ExitCode.Success;
+            }
+            catch (IOException e)
+            {
+                return OutputFailed(stderr, e);
+            }
         }
 
         var started = new ResourceUsage();
@@ -149,11 +157,12 @@ public static class BatchApplication
             code = run(new BatchLog(logger, sink), sink);
         }
 
-        if (sink.OutputFailure is not { } failure)
-        {
-            return code;
-        }
+        return sink.OutputFailure is { } failure ? OutputFailed(stderr, failure) : code;
+    }
 
+    /// <summary>stdout cannot be written: one ERROR line on stderr, and exit 2.</summary>
+    private static ExitCode OutputFailed(Stream? stderr, Exception failure)
+    {
         using (var fallback = CreateLogger(stderr ?? Console.OpenStandardError(), LogFormat.Lab, out _))
         {
             new BatchLog(fallback).LogOutputFailed(failure);

@@ -51,15 +51,17 @@ public sealed class StartupFileTests
         lines.Should().ContainSingle().Which.GetProperty("errors")[0].GetString().Should().Contain("is over 1048576 bytes");
     }
 
-    [Fact]
-    public void Stdout_on_a_full_device_gives_exit_2_and_one_ERROR_line_on_stderr()
+    [Theory]
+    [InlineData]
+    [InlineData("--help")]
+    public void Stdout_on_a_full_device_gives_exit_2_and_one_ERROR_line_on_stderr(params string[] args)
     {
         var directory = Directory.CreateTempSubdirectory("batchjob-full-").FullName;
         // Unbuffered, as the console stream is: every write reaches the device.
         using var full = new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
         using var stderr = new MemoryStream();
 
-        var code = BatchApplication.Run([], full, directory, new Dictionary<string, string?> { ["ENABLE_TELEMETRY"] = "false" }, CancellationToken.None, stderr);
+        var code = BatchApplication.Run(args, full, directory, new Dictionary<string, string?> { ["ENABLE_TELEMETRY"] = "false" }, CancellationToken.None, stderr);
 
         code.Should().Be(ExitCode.InvalidConfiguration);
         var line = JsonDocument.Parse(Encoding.UTF8.GetString(stderr.ToArray())).RootElement;
