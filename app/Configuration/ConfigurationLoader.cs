@@ -6,7 +6,10 @@ namespace BatchJob.Configuration;
 public static class ConfigurationLoader
 {
     /// <param name="environment">Stands in for the process environment (tests); null reads the real one.</param>
-    public static IConfiguration Build(IReadOnlyList<string> args, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment = null)
+    /// <param name="cancellation">Ends the wait on a start-up file that blocks (a FIFO <c>.env</c> whose writer never comes).</param>
+    /// <exception cref="ConfigurationException">A start-up file is missing or cannot be read, or <c>.env</c> is malformed.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> came while a file was still being read.</exception>
+    public static IConfiguration Build(IReadOnlyList<string> args, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment = null, CancellationToken cancellation = default)
     {
         CommandLine.Validate(args);
         var builder = new ConfigurationBuilder()
@@ -21,6 +24,16 @@ public static class ConfigurationLoader
             builder.AddInMemoryCollection(environment);
         }
 
-        return builder.AddCommandLine([.. args], CommandLine.SwitchMappings).Build();
+        builder.AddCommandLine([.. args], CommandLine.SwitchMappings);
+        try
+        {
+            // Building reads appsettings.json and .env; either may be a FIFO that blocks in open() or read().
+            return Interruptible.Run(builder.Build, cancellation);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The message names the file: appsettings.json missing beside the binary, say.
+            throw new ConfigurationException($"a configuration file cannot be read: {e.Message}", e);
+        }
     }
 }

@@ -28,7 +28,8 @@ public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
     public void TelemetryDisabled() =>
         Write(LogEventLevel.Information, "Telemetry disabled", ("reason", "ENABLE_TELEMETRY=false"));
 
-    public void JobStarting(string appEnv, string inputPath, long inputBytes, string? outputPath, double cpuCores, double memoryMiB, bool costTracking) =>
+    /// <param name="inputBytes">The input's size; null when it cannot be known in advance (a pipe, a FIFO).</param>
+    public void JobStarting(string appEnv, string inputPath, long? inputBytes, string? outputPath, double cpuCores, double memoryMiB, bool costTracking) =>
         Write(LogEventLevel.Information, "Starting batch inference job",
             ("app_env", appEnv), ("input", inputPath), ("input_bytes", inputBytes), ("output", outputPath),
             ("cpu_limit_cores", cpuCores), ("memory_limit_mb", memoryMiB), ("cost_tracking", costTracking));
@@ -63,20 +64,10 @@ public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
         logger.Write(Create(LogEventLevel.Information, RecordProcessedMessage, properties));
     }
 
-    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s left out otherwise).</summary>
-    public void BatchProgress(Progress progress)
-    {
-        if (progress.EtaSeconds is { } eta)
-        {
-            Write(LogEventLevel.Information, "Batch progress",
-                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", eta));
-        }
-        else
-        {
-            Write(LogEventLevel.Information, "Batch progress",
-                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds));
-        }
-    }
+    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s is null otherwise).</summary>
+    public void BatchProgress(Progress progress) =>
+        Write(LogEventLevel.Information, "Batch progress",
+            ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", progress.EtaSeconds));
 
     public void RecordFailed(long line, string error, RecordId? id)
     {
@@ -134,6 +125,13 @@ public sealed class BatchLog(ILogger logger, JsonLinesSink? recordSink = null)
 
     public void OutputUnwritable(string? path, string error) =>
         Write(LogEventLevel.Error, "Output not writable", ("output", path), ("error", error));
+
+    /// <summary>The log lines could not be written (stdout on a full device, say): said once, on stderr.</summary>
+    public void LogOutputFailed(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Write(LogEventLevel.Error, "Log output not writable", ("error", error.Message));
+    }
 
     public void Crashed(Exception exception) =>
         Write(LogEventLevel.Error, "Batch job crashed", ("error", exception.GetType().Name + ": " + exception.Message), ("exception", exception.ToString()));
