@@ -13,35 +13,67 @@ using Serilog;
 namespace BatchJob;
 
 /// <summary>
-/// One run, start to exit code: configuration, logging, telemetry, the batch, the summary and
-/// the verdict. <c>Program.cs</c> calls it with the real process; tests call it in-process.
+/// One run, start to exit code: configuration, the host with its telemetry, logging, the batch,
+/// the summary and the verdict. <c>Program.cs</c> calls it with the real process; tests call it
+/// in-process. Every way out is one JSON line and a documented exit code, never a stack dump.
 /// </summary>
 internal static class BatchApplication
 {
     /// <param name="stdout">Where the JSON log lines go.</param>
     /// <param name="environment">Stands in for the process environment (tests); null reads the real one.</param>
-    public static ExitCode Run(IReadOnlyList<string> args, Stream stdout, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment, CancellationToken cancellation)
+    /// <param name="stderr">Gets one ERROR line if <paramref name="stdout"/> cannot be written; null means the process's stderr.</param>
+    public static ExitCode Run(IReadOnlyList<string> args, Stream stdout, string workingDirectory, IEnumerable<KeyValuePair<string, string?>>? environment, CancellationToken cancellation, Stream? stderr = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
         if (CommandLine.IsHelp(args))
         {
-            stdout.Write(Encoding.UTF8.GetBytes(CommandLine.Usage + Environment.NewLine));
-            return ExitCode.Success;
+            try
+            {
+                stdout.Write(Encoding.UTF8.GetBytes(CommandLine.Usage + Environment.NewLine));
+                stdout.Flush();
+                return ExitCode.Success;
+            }
+            catch (IOException e)
+            {
+                return OutputFailed(stderr, e);
+            }
         }
 
-        ConfigurationManager configuration;
+        var started = new ResourceUsage();
+        IConfiguration configuration;
         BatchOptions options;
         try
         {
-            configuration = ConfigurationLoader.Build(args, workingDirectory, environment);
+            configuration = ConfigurationLoader.Build(args, workingDirectory, environment, cancellation);
             options = OptionsReader.Read(configuration, workingDirectory);
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
-            using var fallback = CreateLogger(stdout, LogFormat.Lab, null, out var fallbackSink);
-            new BatchLog(fallback, fallbackSink).ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
-            return ExitCode.InvalidConfiguration;
+            return Logged(stdout, stderr, LogFormat.Lab, null, (log, _) =>
+            {
+                log.ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
+                return ExitCode.InvalidConfiguration;
+            });
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // SIGTERM while a start-up file blocked (a FIFO .env): no record was read, and the
+            // summary says so. Cost settings are not known yet, so it has no cost fields.
+            return Logged(stdout, stderr, LogFormat.Lab, null, (log, _) =>
+            {
+                var summary = new BatchStatistics().ToSummary(
+                    costTracking: false, started.CpuUtilization(Environment.ProcessorCount), ResourceUsage.PeakMemoryMiB(), started.ElapsedMs, interrupted: true);
+                log.BatchCompleted(summary);
+                log.Interrupted(0);
+                return ExitCode.Interrupted;
+            });
+        }
+#pragma warning disable CA1031 // The last line of defence: one ERROR line and a distinct exit code, not a raw stack dump.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            return Crashed(stdout, stderr, LogFormat.Lab, e);
         }
 
         IHost host;
@@ -49,53 +81,53 @@ internal static class BatchApplication
         {
             host = BatchHost.Build(options, configuration);
         }
-#pragma warning disable CA1031 // As below: an SDK that cannot start (e.g. malformed OTEL_EXPORTER_OTLP_HEADERS) is a crash, one line, exit 1.
+#pragma warning disable CA1031 // See above: an SDK that cannot start (e.g. malformed OTEL_EXPORTER_OTLP_HEADERS) is a crash.
         catch (Exception e)
 #pragma warning restore CA1031
         {
-            using var fallback = CreateLogger(stdout, options.LogFormat, null, out var fallbackSink);
-            new BatchLog(fallback, fallbackSink).Crashed(e);
-            return ExitCode.Crash;
+            return Crashed(stdout, stderr, options.LogFormat, e);
         }
 
-        return Run(host, options, stdout, cancellation);
+        return Run(host, options, stdout, cancellation, stderr);
     }
 
     /// <summary>The run in a built host, which it disposes (tests build the host themselves to add in-memory exporters).</summary>
-    internal static ExitCode Run(IHost host, BatchOptions options, Stream stdout, CancellationToken cancellation)
+    internal static ExitCode Run(IHost host, BatchOptions options, Stream stdout, CancellationToken cancellation, Stream? stderr = null)
     {
         ArgumentNullException.ThrowIfNull(host);
         ArgumentNullException.ThrowIfNull(options);
         using (host)
         {
-            var otlp = host.Services.GetService<OtlpLogBridge>();
-            using var logger = CreateLogger(stdout, options.LogFormat, otlp, out var sink);
-            var log = new BatchLog(logger, sink, otlp);
-            try
+            return Logged(stdout, stderr, options.LogFormat, host.Services.GetService<OtlpLogBridge>(), (log, sink) =>
             {
-                return RunBatch(host.Services, options, log, cancellation);
-            }
-            catch (InputException e)
-            {
-                log.InputUnreadable(options.InputPath, e.Message);
-                return ExitCode.InvalidConfiguration;
-            }
-            catch (OutputException e)
-            {
-                log.OutputUnwritable(options.OutputPath, e.Message);
-                return ExitCode.InvalidConfiguration;
-            }
-#pragma warning disable CA1031 // The last line of defence: one ERROR line and a distinct exit code, not a raw stack dump.
-            catch (Exception e)
+                // A log output that breaks (a full device) stops the run like a signal would; the exit code then says why.
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, sink.OutputBroken);
+                try
+                {
+                    return RunBatch(host.Services, options, log, sink, stop.Token);
+                }
+                catch (InputException e)
+                {
+                    log.InputUnreadable(options.InputPath, e.Message);
+                    return ExitCode.InvalidConfiguration;
+                }
+                catch (OutputException e)
+                {
+                    log.OutputUnwritable(options.OutputPath, e.Message);
+                    return ExitCode.InvalidConfiguration;
+                }
+#pragma warning disable CA1031 // See above.
+                catch (Exception e)
 #pragma warning restore CA1031
-            {
-                log.Crashed(e);
-                return ExitCode.Crash;
-            }
+                {
+                    log.Crashed(e);
+                    return ExitCode.Crash;
+                }
+            });
         }
     }
 
-    private static ExitCode RunBatch(IServiceProvider services, BatchOptions options, BatchLog log, CancellationToken cancellation)
+    private static ExitCode RunBatch(IServiceProvider services, BatchOptions options, BatchLog log, JsonLinesSink sink, CancellationToken cancellation)
     {
         // Resolving the pipeline creates the tracer, meter and logger providers: spans, metrics and
         // log records are recorded from here on, before the batch's first span.
@@ -110,10 +142,12 @@ internal static class BatchApplication
             log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics, t.ExportLogs);
         }
 
-        var result = new BatchRunner(options, services.GetRequiredService<BatchTelemetry>(), log, services.GetService<RecordSampler>()).Run(cancellation);
+        // The runner logs the summary inside its batch_complete span.
+        var summary = new BatchRunner(options, services.GetRequiredService<BatchTelemetry>(), log, services.GetService<RecordSampler>()).Run(cancellation);
+        // The summary is the job's record: on stdout before the telemetry flush, which can take
+        // TELEMETRY_FLUSH_TIMEOUT_MS, so a second SIGTERM during the flush cannot lose it.
+        sink.Flush();
         var delivery = pipeline?.Shutdown();
-        var summary = result.Summary with { SpansDropped = delivery?.SpansDropped ?? 0 };
-        log.BatchCompleted(summary, result.CompletionSpan);
         if (delivery is { Complete: false })
         {
             log.TelemetryNotDelivered(options.Telemetry.Endpoint, delivery);
@@ -137,6 +171,42 @@ internal static class BatchApplication
         }
 
         return ExitCode.Success;
+    }
+
+    private static ExitCode Crashed(Stream stdout, Stream? stderr, LogFormat format, Exception e) =>
+        Logged(stdout, stderr, format, null, (log, _) =>
+        {
+            log.Crashed(e);
+            return ExitCode.Crash;
+        });
+
+    /// <summary>
+    /// Runs <paramref name="run"/> with a logger on <paramref name="stdout"/> (and, when logs are
+    /// exported, <paramref name="otlp"/>). If stdout could not be written (a full device), its
+    /// lines are lost: one ERROR line on stderr says so, and the exit is 2, as for any output the
+    /// run cannot write.
+    /// </summary>
+    private static ExitCode Logged(Stream stdout, Stream? stderr, LogFormat format, OtlpLogBridge? otlp, Func<BatchLog, JsonLinesSink, ExitCode> run)
+    {
+        ExitCode code;
+        JsonLinesSink sink;
+        using (var logger = CreateLogger(stdout, format, otlp, out sink))
+        {
+            code = run(new BatchLog(logger, sink, otlp), sink);
+        }
+
+        return sink.OutputFailure is { } failure ? OutputFailed(stderr, failure) : code;
+    }
+
+    /// <summary>stdout cannot be written: one ERROR line on stderr, and exit 2.</summary>
+    private static ExitCode OutputFailed(Stream? stderr, Exception failure)
+    {
+        using (var fallback = CreateLogger(stderr ?? Console.OpenStandardError(), LogFormat.Lab, null, out var sink))
+        {
+            new BatchLog(fallback, sink).LogOutputFailed(failure);
+        }
+
+        return ExitCode.InvalidConfiguration;
     }
 
     /// <param name="otlp">When logs are exported: every line goes there too.</param>

@@ -20,9 +20,12 @@ internal static class BatchHost
 {
     /// <summary>The builder, for callers (tests) that add to the services before <see cref="Build"/>.</summary>
     /// <param name="configuration">From <see cref="ConfigurationLoader"/>, already read into <paramref name="options"/>.</param>
-    public static HostApplicationBuilder CreateBuilder(BatchOptions options, ConfigurationManager configuration)
+    public static HostApplicationBuilder CreateBuilder(BatchOptions options, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(options);
+        // The sources ConfigurationLoader already read, chained as they are: no file is read again.
+        var hostConfiguration = new ConfigurationManager();
+        hostConfiguration.AddConfiguration(configuration);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
             // Only our sources, in README's order: no DOTNET_ variables, no appsettings.{Environment}.json
@@ -31,7 +34,7 @@ internal static class BatchHost
             // Beside the binary, where ConfigurationLoader finds appsettings.json, from any folder.
             ContentRootPath = AppContext.BaseDirectory,
             ApplicationName = "BatchJob",
-            Configuration = configuration,
+            Configuration = hostConfiguration,
         });
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<BatchTelemetry>();
@@ -44,5 +47,5 @@ internal static class BatchHost
     }
 
     /// <summary>Builds the host; with logs exported this already creates OpenTelemetry's logger provider and its exporter.</summary>
-    public static IHost Build(BatchOptions options, ConfigurationManager configuration) => CreateBuilder(options, configuration).Build();
+    public static IHost Build(BatchOptions options, IConfiguration configuration) => CreateBuilder(options, configuration).Build();
 }

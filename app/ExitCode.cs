@@ -12,12 +12,16 @@ internal enum ExitCode
     /// <summary>An unexpected error: a bug or the environment; worth a retry.</summary>
     Crash = 1,
 
-    /// <summary>Bad configuration, missing/unreadable input or unwritable output: a retry cannot help.</summary>
+    /// <summary>
+    /// Bad configuration (an unreadable .env or a missing appsettings.json too), missing/unreadable
+    /// input, or output that cannot be written (stdout included, or a write refused mid-run): a
+    /// retry cannot help.
+    /// </summary>
     InvalidConfiguration = 2,
 
     /// <summary>More failed records than MAX_FAILED_RATIO allows: the data needs fixing, not a retry.</summary>
     TooManyFailedRecords = 3,
 
-    /// <summary>Stopped by SIGTERM or Ctrl+C (128 + SIGTERM, as shells report it) after a clean flush.</summary>
+    /// <summary>Stopped by SIGTERM or Ctrl+C (128 + SIGTERM, as shells report it), also while waiting on a pipe or FIFO; the summary is printed before the telemetry flush.</summary>
     Interrupted = 143,
 }

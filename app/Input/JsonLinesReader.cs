@@ -6,6 +6,8 @@ namespace BatchJob.Input;
 /// Streams lines out of a JSON Lines file through one reused buffer: never the whole file in memory,
 /// never a string per line. Handles LF and CRLF, a UTF-8 byte order mark, a last line without a
 /// newline, and lines over <c>maxLineBytes</c>, which are skipped as they stream past.
+/// A cancellation ends a read that waits on a pipe and a skip that never meets a newline
+/// (<c>/dev/zero</c>): <see cref="Read"/> then throws <see cref="OperationCanceledException"/>.
 /// </summary>
 internal sealed class JsonLinesReader : IDisposable
 {
@@ -13,17 +15,25 @@ internal sealed class JsonLinesReader : IDisposable
 
     private readonly Stream _stream;
     private readonly int _maxLineBytes;
+    private readonly CancellationToken _cancellation;
+    // A pipe or FIFO (no seeking) can block in read() for as long as its writer waits; a regular
+    // file cannot, so only a pipe pays for a read the cancellation can abandon.
+    private readonly bool _interruptible;
+    private Task<int>? _read;
     private byte[] _buffer;
     private int _start;
     private int _end;
     private bool _eof;
     private bool _atFileStart = true;
 
-    public JsonLinesReader(Stream stream, int maxLineBytes)
+    public JsonLinesReader(Stream stream, int maxLineBytes, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
         _stream = stream;
         _maxLineBytes = maxLineBytes;
+        _cancellation = cancellation;
+        _interruptible = cancellation.CanBeCanceled && !stream.CanSeek;
         // Room for the longest allowed line, its CRLF, and a full read: a line that does not fit is too long.
         _buffer = ArrayPool<byte>.Shared.Rent(maxLineBytes + 2 + ReadChunk);
     }
@@ -109,7 +119,19 @@ internal sealed class JsonLinesReader : IDisposable
             _start = 0;
         }
 
-        var read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        // Once per chunk, not per line: this is what ends a skip through an endless line.
+        _cancellation.ThrowIfCancellationRequested();
+        int read;
+        if (_interruptible)
+        {
+            _read = _stream.ReadAsync(_buffer, _end, _buffer.Length - _end, CancellationToken.None);
+            read = Interruptible.Wait(_read, _cancellation);
+        }
+        else
+        {
+            read = _stream.Read(_buffer, _end, _buffer.Length - _end);
+        }
+
         if (read == 0)
         {
             _eof = true;
@@ -130,6 +152,12 @@ internal sealed class JsonLinesReader : IDisposable
 
     public void Dispose()
     {
+        if (_read is { IsCompleted: false })
+        {
+            // An abandoned read may still write into the buffer: leave it to the collector, not the pool.
+            _buffer = [];
+        }
+
         if (_buffer.Length > 0)
         {
             ArrayPool<byte>.Shared.Return(_buffer);

@@ -24,7 +24,8 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
     public void TelemetryDisabled() =>
         Write(LogEventLevel.Information, "Telemetry disabled", ("reason", "ENABLE_TELEMETRY=false"));
 
-    public void JobStarting(string appEnv, string inputPath, long inputBytes, string? outputPath, double cpuCores, double memoryMiB, bool costTracking) =>
+    /// <param name="inputBytes">The input's size; null when it cannot be known in advance (a pipe, a FIFO).</param>
+    public void JobStarting(string appEnv, string inputPath, long? inputBytes, string? outputPath, double cpuCores, double memoryMiB, bool costTracking) =>
         Write(LogEventLevel.Information, "Starting batch inference job",
             ("app_env", appEnv), ("input", inputPath), ("input_bytes", inputBytes), ("output", outputPath),
             ("cpu_limit_cores", cpuCores), ("memory_limit_mb", memoryMiB), ("cost_tracking", costTracking));
@@ -43,20 +44,10 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         otlp?.EmitRecordProcessed(line);
     }
 
-    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s left out otherwise).</summary>
-    public void BatchProgress(Progress progress)
-    {
-        if (progress.EtaSeconds is { } eta)
-        {
-            Write(LogEventLevel.Information, "Batch progress",
-                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", eta));
-        }
-        else
-        {
-            Write(LogEventLevel.Information, "Batch progress",
-                ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds));
-        }
-    }
+    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s is null otherwise).</summary>
+    public void BatchProgress(Progress progress) =>
+        Write(LogEventLevel.Information, "Batch progress",
+            ("records", progress.Records), ("rate_per_s", progress.RatePerSecond), ("elapsed_s", progress.ElapsedSeconds), ("eta_s", progress.EtaSeconds));
 
     public void RecordFailed(long line, string error, RecordId? id)
     {
@@ -70,16 +61,12 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         }
     }
 
-    /// <summary>The summary, tied to the <c>batch_complete</c> span it was computed in (that span has ended by now).</summary>
-    public void BatchCompleted(BatchSummary summary, ActivityContext span)
+    /// <summary>The summary; <see cref="BatchRunner"/> writes it while the <c>batch_complete</c> span it was computed in is current.</summary>
+    public void BatchCompleted(BatchSummary summary)
     {
         ArgumentNullException.ThrowIfNull(summary);
-        var fields = summary.Fields().Select(f => new LogEventProperty(f.Name, new ScalarValue(f.Value)));
-        LogEventProperty[] properties = [new("summary", new StructureValue(fields))];
-        var template = new Serilog.Parsing.MessageTemplateParser().Parse("Batch job completed");
-        logger.Write(span == default
-            ? new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, template, properties)
-            : new LogEvent(DateTimeOffset.UtcNow, LogEventLevel.Information, null, template, properties, span.TraceId, span.SpanId));
+        Write(LogEventLevel.Information, "Batch job completed",
+            ("summary", new StructureValue(summary.Fields().Select(f => new LogEventProperty(f.Name, new ScalarValue(f.Value))))));
     }
 
     public void CostTargetExceeded(double costPerRecord, double target) =>
@@ -125,6 +112,13 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
 
     public void OutputUnwritable(string? path, string error) =>
         Write(LogEventLevel.Error, "Output not writable", ("output", path), ("error", error));
+
+    /// <summary>The log lines could not be written (stdout on a full device, say): said once, on stderr.</summary>
+    public void LogOutputFailed(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        Write(LogEventLevel.Error, "Log output not writable", ("error", error.Message));
+    }
 
     public void Crashed(Exception exception) =>
         Write(LogEventLevel.Error, "Batch job crashed", ("error", exception.GetType().Name + ": " + exception.Message), ("exception", exception.ToString()));

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serilog.Core;
@@ -10,7 +9,10 @@ namespace BatchJob.Logging;
 /// <summary>
 /// Writes each event as one UTF-8 JSON line to stdout through a 64 KB buffer. Buffering keeps a
 /// million-record run fast; warnings and errors flush at once, and anything else within
-/// <c>maxDelay</c>, so <c>kubectl logs -f</c> stays live.
+/// <c>maxDelay</c>: a timer, armed when a line is buffered, flushes it even if no other event
+/// comes, so <c>kubectl logs -f</c> stays live while slow records are worked on.
+/// A failed write (a full device, a closed pipe) never throws into the caller: the sink keeps the
+/// first error in <see cref="OutputFailure"/>, drops further lines and signals <see cref="OutputBroken"/>.
 /// </summary>
 internal sealed class JsonLinesSink : ILogEventSink, IDisposable
 {
@@ -30,16 +32,29 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
     private readonly ArrayBufferWriter<byte> _pending = new(BufferBytes * 2);
     private readonly IJsonLogLayout _layout;
     private readonly Utf8JsonWriter _writer;
-    private readonly long _maxDelayTicks;
-    private long _lastFlush = Stopwatch.GetTimestamp();
+    private readonly TimeSpan _maxDelay;
+    private readonly ITimer _flushTimer;
+    private readonly CancellationTokenSource _broken = new();
+    // Set when a buffered line is waiting for the timer: the per-line cost is this check, the
+    // timer is re-armed at most once per maxDelay.
+    private bool _flushScheduled;
+    private bool _disposed;
 
-    public JsonLinesSink(Stream output, IJsonLogLayout layout, TimeSpan maxDelay)
+    /// <param name="timeProvider">Drives the flush timer; tests pass a fake one. Null means the system clock.</param>
+    public JsonLinesSink(Stream output, IJsonLogLayout layout, TimeSpan maxDelay, TimeProvider? timeProvider = null)
     {
         _output = output;
         _layout = layout;
         _writer = new Utf8JsonWriter(_pending, WriterOptions);
-        _maxDelayTicks = (long)(maxDelay.TotalSeconds * Stopwatch.Frequency);
+        _maxDelay = maxDelay;
+        _flushTimer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => FlushScheduled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>The first error writing to the output; null while every write succeeded.</summary>
+    public Exception? OutputFailure { get; private set; }
+
+    /// <summary>Cancelled when a write to the output fails: the run can stop rather than work on unlogged.</summary>
+    public CancellationToken OutputBroken => _broken.Token;
 
     public void Emit(LogEvent logEvent)
     {
@@ -67,22 +82,57 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
         _writer.Reset();
         _pending.GetSpan(1)[0] = (byte)'\n';
         _pending.Advance(1);
-        var now = Stopwatch.GetTimestamp();
-        if (flushNow || now - _lastFlush >= _maxDelayTicks)
+        if (flushNow || _maxDelay <= TimeSpan.Zero)
         {
-            WritePending();
-            _output.Flush();
-            _lastFlush = now;
+            WritePending(flush: true);
+            return;
         }
-        else if (_pending.WrittenCount >= BufferBytes)
+
+        if (_pending.WrittenCount >= BufferBytes)
         {
-            WritePending();
+            WritePending(flush: false);
+        }
+
+        if (!_flushScheduled)
+        {
+            // Lines buffered from now on are flushed by this timer at the latest.
+            _flushScheduled = true;
+            _flushTimer.Change(_maxDelay, Timeout.InfiniteTimeSpan);
         }
     }
 
-    private void WritePending()
+    private void FlushScheduled()
     {
-        _output.Write(_pending.WrittenSpan);
+        lock (_lock)
+        {
+            _flushScheduled = false;
+            if (!_disposed)
+            {
+                WritePending(flush: true);
+            }
+        }
+    }
+
+    private void WritePending(bool flush)
+    {
+        if (OutputFailure is null)
+        {
+            try
+            {
+                _output.Write(_pending.WrittenSpan);
+                if (flush)
+                {
+                    _output.Flush();
+                }
+            }
+            catch (IOException e)
+            {
+                // Later lines cannot get through either; the caller decides what the run does.
+                OutputFailure = e;
+                _broken.Cancel();
+            }
+        }
+
         _pending.ResetWrittenCount();
     }
 
@@ -90,19 +140,25 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
     {
         lock (_lock)
         {
-            WritePending();
-            _output.Flush();
-            _lastFlush = Stopwatch.GetTimestamp();
+            WritePending(flush: true);
         }
     }
 
     public void Dispose()
     {
+        _flushTimer.Dispose();
         lock (_lock)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
             _writer.Dispose();
-            WritePending();
-            _output.Flush();
+            WritePending(flush: true);
         }
+
+        _broken.Dispose();
     }
 }

@@ -19,9 +19,6 @@ internal sealed record BatchSummary(
     /// <summary>Share of the non-blank lines that failed (0 for an empty batch): what MAX_FAILED_RATIO is compared with.</summary>
     public double FailedRatio => TotalRecords == 0 ? 0 : (double)Failed / TotalRecords;
 
-    /// <summary>Spans the SDK could not queue for export (queue full); set once telemetry has shut down.</summary>
-    public long SpansDropped { get; init; }
-
     /// <summary>This worker's shard in an Indexed Job; null when the run is not sharded.</summary>
     public int? ShardIndex { get; init; }
 
@@ -47,7 +44,6 @@ internal sealed record BatchSummary(
         yield return ("memory_used_mb", MemoryUsedMiB);
         yield return ("blank_lines", BlankLines);
         yield return ("batch_processing_ms", BatchProcessingMs);
-        yield return ("spans_dropped", SpansDropped);
         yield return ("interrupted", Interrupted);
         if (ShardIndex is { } index && ShardCount is { } count)
         {

@@ -28,16 +28,19 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
     private readonly object _memoryMiB = options.Cost.MemoryMiB;
 
     /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
+    /// <returns>The summary, which is also logged (see <see cref="Complete"/>).</returns>
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
-    public BatchResult Run(CancellationToken cancellation)
+    public BatchSummary Run(CancellationToken cancellation)
     {
         var usage = new ResourceUsage();
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, options.Telemetry.RemoteParent);
         batch?.SetTag("batch.input", options.InputPath);
 
         StartBatch();
-        using var input = OpenInput();
-        using var reader = new JsonLinesReader(input, options.MaxLineBytes);
+        // Null when the cancellation came while the input was opening (a FIFO waiting for its
+        // writer): there is nothing to read, and the loop below ends at once as interrupted.
+        using var input = OpenInput(cancellation) ?? Stream.Null;
+        using var reader = new JsonLinesReader(input, options.MaxLineBytes, cancellation);
         using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
 
         var shard = options.Shard;
@@ -46,12 +49,13 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
             batch?.SetTag("shard.index", _shardIndex).SetTag("shard.count", (long)shard.Count);
         }
 
-        var totalBytes = input.Length;
+        // A pipe's size is not known in advance: 0 here means no ETA.
+        var totalBytes = input.CanSeek ? input.Length : 0;
         var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
         long ordinal = -1;
         while (!cancellation.IsCancellationRequested)
         {
-            var kind = Read(reader, out var line);
+            var kind = Read(reader, out var line, cancellation);
             if (kind == LineKind.End)
             {
                 break;
@@ -89,9 +93,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         }
 
         var interrupted = cancellation.IsCancellationRequested;
-        var result = Complete(usage, interrupted);
-        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
-        return result;
+        return Complete(usage, interrupted, output);
     }
 
     /// <summary>The guide's <c>batch_start</c>: the run's settings, recorded once, before any input is touched.</summary>
@@ -109,15 +111,25 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
     /// The guide's <c>read_input_data</c>: opening the input. Records are then streamed from it one
     /// at a time, each read inside its own <c>process_record</c> span, so this span stays a sibling of them.
     /// </summary>
-    private FileStream OpenInput()
+    /// <returns>The open input, or null when <paramref name="cancellation"/> came first.</returns>
+    private FileStream? OpenInput(CancellationToken cancellation)
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.ReadInputSpan);
         try
         {
-            var stream = new FileStream(options.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-            span?.SetTag("input.path", options.InputPath).SetTag("input.bytes", stream.Length);
-            log.JobStarting(options.AppEnvironment, options.InputPath, stream.Length, options.OutputPath, _cost.CpuCores, _cost.MemoryMiB, options.Cost.Enabled);
+            // Opening a FIFO blocks until a writer opens it; a signal must not have to wait for that.
+            var stream = Interruptible.Run(
+                () => new FileStream(options.InputPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan),
+                cancellation);
+            // A pipe or FIFO (also /dev/stdin fed by a pipe) has no size to give.
+            long? bytes = stream.CanSeek ? stream.Length : null;
+            span?.SetTag("input.path", options.InputPath).SetTag("input.bytes", bytes);
+            log.JobStarting(options.AppEnvironment, options.InputPath, bytes, options.OutputPath, _cost.CpuCores, _cost.MemoryMiB, options.Cost.Enabled);
             return stream;
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -126,11 +138,17 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         }
     }
 
-    private LineKind Read(JsonLinesReader reader, out ReadOnlySpan<byte> line)
+    /// <returns><see cref="LineKind.End"/> also when <paramref name="cancellation"/> ended a read that was waiting or skipping.</returns>
+    private LineKind Read(JsonLinesReader reader, out ReadOnlySpan<byte> line, CancellationToken cancellation)
     {
         try
         {
             return reader.Read(out line);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            line = default;
+            return LineKind.End;
         }
         catch (IOException e)
         {
@@ -211,7 +229,12 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         _stats.AddFailure();
     }
 
-    private BatchResult Complete(ResourceUsage usage, bool interrupted)
+    /// <summary>
+    /// The guide's <c>batch_complete</c>: the summary, its metrics and span attributes, the
+    /// predictions file published, and the summary line, written while this span is current so
+    /// that the line and its LogRecord carry the span's ids.
+    /// </summary>
+    private BatchSummary Complete(ResourceUsage usage, bool interrupted, PredictionWriter? output)
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
         var summary = _stats.ToSummary(
@@ -241,6 +264,9 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
             }
         }
 
-        return new BatchResult(summary, span?.Context ?? default);
+        var shard = options.Shard;
+        output?.Publish(summary.Successful, summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
+        log.BatchCompleted(summary);
+        return summary;
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Pipes;
 using System.Text;
 using BatchJob.Input;
 
@@ -81,6 +82,81 @@ public sealed class JsonLinesReaderTests
 
         count.Should().Be(20_000);
         reader.BytesRead.Should().Be(Encoding.UTF8.GetByteCount(text));
+    }
+
+    [Theory]
+    [InlineData(true)] // /dev/zero: seekable, every read returns at once
+    [InlineData(false)] // a pipe fed without end
+    public void A_cancellation_ends_a_skip_through_a_line_that_never_ends(bool seekable)
+    {
+        using var cancel = new CancellationTokenSource();
+        // Cancels once 20 MB have streamed past: by then the reader is deep in the skip.
+        using var stream = new EndlessStream(seekable, afterBytes: 20_000_000, cancel.Cancel);
+        using var reader = new JsonLinesReader(stream, 1024, cancel.Token);
+
+        var read = () => reader.Read(out _);
+
+        read.Should().Throw<OperationCanceledException>();
+        stream.Served.Should().BeGreaterThanOrEqualTo(20_000_000);
+    }
+
+    [Fact]
+    public async Task A_cancellation_ends_a_read_that_waits_on_a_pipe()
+    {
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
+        using var client = new AnonymousPipeClientStream(PipeDirection.In, pipe.ClientSafePipeHandle);
+        using var cancel = new CancellationTokenSource();
+        using var reader = new JsonLinesReader(client, 1024, cancel.Token);
+        pipe.Write("{\"id\": 1}\n"u8);
+
+        reader.Read(out var first).Should().Be(LineKind.Content);
+        Encoding.UTF8.GetString(first).Should().Be("{\"id\": 1}");
+        // The writer stays open and silent: the next read waits in read() until the cancellation.
+        var waiting = Task.Run(() => reader.Read(out _));
+        cancel.Cancel();
+
+        // 60 s only catches a read the cancellation did not end.
+        var ended = async () => await waiting.WaitAsync(TimeSpan.FromSeconds(60));
+        await ended.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    /// <summary>Zero bytes without end (no newline ever), calling <c>onLimit</c> once <c>afterBytes</c> have been served.</summary>
+    private sealed class EndlessStream(bool seekable, long afterBytes, Action onLimit) : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => seekable;
+
+        public override bool CanWrite => false;
+
+        public override long Length => 0;
+
+        public override long Position { get => 0; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            var before = Served;
+            Served += count;
+            if (before < afterBytes && Served >= afterBytes)
+            {
+                onLimit();
+            }
+
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => 0;
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A stream of <c>length</c> 'x' bytes then "\ntail", produced on the fly.</summary>

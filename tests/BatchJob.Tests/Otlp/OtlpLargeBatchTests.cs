@@ -16,7 +16,7 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
 
     [Theory]
     [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
-    public async Task Tiny_span_queue_the_run_completes_and_dropped_spans_are_counted_in_the_summary_and_the_WARN(string protocol)
+    public async Task Tiny_span_queue_the_run_completes_and_dropped_spans_are_counted_in_the_WARN(string protocol)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         // The first span export is held until the run's end, so at most 16 spans (one export of 8
@@ -33,13 +33,12 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         run.ExitCode.Should().Be(0, run.ToString());
         var summary = run.Summary;
         summary.GetProperty("successful").GetInt64().Should().Be(Records);
-        var dropped = summary.GetProperty("spans_dropped").GetInt64();
+        var warn = run.Lines.Where(l => l.GetProperty("level").GetString() == "WARN").Should().ContainSingle(run.ToString()).Subject;
+        warn.GetProperty("message").GetString().Should().Be("Telemetry not fully delivered");
+        var dropped = warn.GetProperty("spans_dropped").GetInt64();
         dropped.Should().BeGreaterThanOrEqualTo(Spans - 16, "the exporter was held while the queue of 8 filled");
         var received = receiver.Spans.Count;
         (received + dropped).Should().Be(Spans, "every span either reached the receiver or is counted as dropped");
-        var warn = run.Lines.Where(l => l.GetProperty("level").GetString() == "WARN").Should().ContainSingle(run.ToString()).Subject;
-        warn.GetProperty("message").GetString().Should().Be("Telemetry not fully delivered");
-        warn.GetProperty("spans_dropped").GetInt64().Should().Be(dropped);
         warn.GetProperty("spans_lost").GetInt64().Should().Be(dropped);
         warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
         warn.GetProperty("metrics_delivered").GetBoolean().Should().BeTrue("metrics do not go through the span queue");
@@ -58,7 +57,6 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         output.WriteLine($"grpc: {Records} records, queue 32768, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans");
 
         run.ExitCode.Should().Be(0, run.ToString());
-        run.Summary.GetProperty("spans_dropped").GetInt64().Should().Be(0);
         run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
         receiver.Spans.Should().HaveCount(Spans);
         receiver.Spans.Select(s => s.SpanId).Distinct().Should().HaveCount(Spans);

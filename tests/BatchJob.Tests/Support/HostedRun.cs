@@ -28,7 +28,8 @@ internal sealed class HostedRun : IDisposable
 
     public IReadOnlyList<JsonElement> Lines { get; private set; } = [];
 
-    public List<Activity> Spans { get; } = [];
+    /// <summary>This run's spans: its trace's. The SDK listens to every ActivitySource named BatchJob in the test process, and other tests run at the same time.</summary>
+    public IReadOnlyList<Activity> Spans { get; private set; } = [];
 
     public List<LogRecord> LogRecords { get; } = [];
 
@@ -69,8 +70,9 @@ internal sealed class HostedRun : IDisposable
         var configuration = ConfigurationLoader.Build([], directory, env);
         var options = OptionsReader.Read(configuration, directory);
         var run = new HostedRun();
+        var spans = new List<Activity>();
         var builder = BatchHost.CreateBuilder(options, configuration);
-        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(run.Spans));
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         if (options.Telemetry.ExportLogs)
         {
             builder.Services.ConfigureOpenTelemetryLoggerProvider(logging => logging.AddInMemoryExporter(run.LogRecords));
@@ -93,6 +95,10 @@ internal sealed class HostedRun : IDisposable
         run.Code = BatchApplication.Run(host, options, stdout, CancellationToken.None);
         run.Lines = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
+        var traceId = run.Lines.First(l => l.TryGetProperty("trace_id", out _)).GetProperty("trace_id").GetString();
+        // The run disposed the host and with it the tracer provider: nothing adds to the list now.
+        run.Spans = spans.Where(s => s.TraceId.ToHexString() == traceId).ToList();
+
         return run;
     }
 

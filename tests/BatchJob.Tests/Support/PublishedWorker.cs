@@ -17,7 +17,11 @@ public static class PublishedWorker
     /// <summary>Starts the worker; the caller owns the process (read its output, wait for it, signal it).</summary>
     /// <param name="environment">Variables to set (null value removes one). OTEL_*, and every configuration key, are cleared first so the host machine cannot leak in.</param>
     /// <param name="wrapper">A command that ends by running the worker (its path and <paramref name="args"/> follow), e.g. a shell that sets a limit and execs it.</param>
-    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null, IReadOnlyList<string>? wrapper = null)
+    public static Process Start(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null, IReadOnlyList<string>? wrapper = null) =>
+        Process.Start(StartInfo(environment, args, workingDirectory, wrapper)) ?? throw new InvalidOperationException("could not start " + Executable);
+
+    /// <summary>What <see cref="Start"/> starts, for a test that needs to change it first (stdin, say).</summary>
+    public static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string?> environment, IEnumerable<string>? args = null, string? workingDirectory = null, IReadOnlyList<string>? wrapper = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         var info = new ProcessStartInfo(wrapper?[0] ?? Executable)
@@ -58,7 +62,7 @@ public static class PublishedWorker
             info.ArgumentList.Add(arg);
         }
 
-        return Process.Start(info) ?? throw new InvalidOperationException("could not start " + Executable);
+        return info;
     }
 
     /// <summary>Runs the worker to completion (killed after <paramref name="timeout"/>, default 60 s).</summary>

@@ -78,6 +78,9 @@ public sealed class RecordTelemetryTests
 
         var starting = run.LogRecords.Single(l => l.Body == "Starting batch inference job");
         starting.SpanId.Should().Be(run.Spans.Single(s => s.DisplayName == "read_input_data").SpanId);
+        var completed = run.LogRecords.Single(l => l.Body == "Batch job completed");
+        completed.SpanId.Should().Be(run.Spans.Single(s => s.DisplayName == "batch_complete").SpanId);
+        completed.SpanId.ToHexString().Should().Be(run.Lines.WithMessage("Batch job completed").Single().GetProperty("span_id").GetString());
         run.LogRecords.Select(l => l.Body).Should().StartWith(["Initializing OpenTelemetry", "Starting batch inference job"]);
     }
 
