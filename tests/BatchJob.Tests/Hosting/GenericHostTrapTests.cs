@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using BatchJob.Tests.Otlp;
 using BatchJob.Tests.Support;
 
@@ -8,10 +10,50 @@ namespace BatchJob.Tests.Hosting;
 /// measured with Microsoft.Extensions.Hosting 10): a throwing BackgroundService exits 0, the default
 /// builder reads appsettings.json from the working directory and DOTNET_ variables and prints
 /// "Application started" to stdout, and shutdown waits HostOptions.ShutdownTimeout plus 5 s per
-/// provider. These runs of the published worker show none of it happens here.
+/// provider; and a BackgroundService's loop holds a thread-pool thread the exporters' I/O needs.
+/// These runs show none of it happens here.
 /// </summary>
 public sealed class GenericHostTrapTests
 {
+    [Fact]
+    public void The_batch_runs_on_the_thread_that_called_it_not_on_the_thread_pool()
+    {
+        // Every process_record span's start, with the thread it started on. Sampling is left to the
+        // run's own SDK; this listener only watches.
+        var started = new ConcurrentBag<(ActivityTraceId Trace, int Thread, bool Pool)>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == "BatchJob",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.None,
+            ActivityStarted = span =>
+            {
+                if (span.DisplayName == "process_record")
+                {
+                    started.Add((span.TraceId, Environment.CurrentManagedThreadId, Thread.CurrentThread.IsThreadPoolThread));
+                }
+            },
+        };
+        ActivitySource.AddActivityListener(listener);
+        HostedRun? run = null;
+        var caller = 0;
+        // A thread of its own, as Program.cs's main thread is: not a pool thread.
+        var thread = new Thread(() =>
+        {
+            caller = Environment.CurrentManagedThreadId;
+            run = HostedRun.Run("{\"id\": 1, \"features\": [1]}\n{\"id\": 2, \"features\": [2]}\n");
+        });
+        thread.Start();
+        thread.Join();
+
+        using (run)
+        {
+            var trace = run!.Spans.Single(s => s.DisplayName == "batch_job").TraceId;
+            var ours = started.Where(s => s.Trace == trace).ToList();
+            ours.Should().HaveCount(2);
+            ours.Should().OnlyContain(s => s.Thread == caller && !s.Pool, "the records are processed synchronously on the caller's thread");
+        }
+    }
+
     [Fact]
     public async Task An_SDK_that_cannot_start_is_a_crash_exit_1_with_one_JSON_line_not_a_success()
     {
