@@ -21,7 +21,7 @@ internal static class TelemetryServiceCollectionExtensions
     /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
     /// reaches through <see cref="Logging.OtlpLogBridge"/>. Each signal whose exporter is otlp goes
     /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
-    /// the collector accepted; spans and log records share OTEL_BSP_MAX_QUEUE_SIZE.
+    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE.
     /// <see cref="TelemetryPipeline"/> (resolving it creates the providers) flushes them at the end.
     /// </summary>
     public static IServiceCollection AddBatchTelemetry(this IServiceCollection services, TelemetryOptions options, string appEnvironment, ShardOptions shard)
