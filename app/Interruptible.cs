@@ -7,7 +7,7 @@ namespace BatchJob;
 /// cancellation, whichever comes first. A call given up on stays blocked on its thread, which is
 /// harmless: the process is on its way out.
 /// </summary>
-public static class Interruptible
+internal static class Interruptible
 {
     /// <exception cref="OperationCanceledException">The cancellation came before the call returned.</exception>
     public static T Run<T>(Func<T> call, CancellationToken cancellation)
