@@ -85,6 +85,36 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void The_process_level_tests_publish_the_worker_as_the_image_build_does()
+    {
+        var publish = Instructions.Value.Single(i => i.Contains("dotnet publish", StringComparison.Ordinal)).Split(' ');
+        publish.Where(a => a.StartsWith("-p:", StringComparison.Ordinal)).Should().BeEquivalentTo(PublishedWorker.NativeAotProperties,
+            "the tests run what ships: a property the image build adds or drops changes the binary");
+        publish.Should().ContainInConsecutiveOrder("-c", "Release");
+    }
+
+    [Fact]
+    public void The_image_copies_every_file_the_publish_produces()
+    {
+        // The final stage copies named files (a whole-folder copy would carry symbols), so a file
+        // the app comes to need must be added to it: a native worker under test with more files
+        // than the image has would pass here and fail in the pod.
+        var folder = Path.GetDirectoryName(PublishedWorker.Executable)!;
+        var published = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories).Select(f => "/out/" + Path.GetRelativePath(folder, f)).ToList();
+        var copied = FinalStage().Where(i => i.StartsWith("COPY --from=build ", StringComparison.Ordinal)).SelectMany(c => c.Split(' ').Skip(2).SkipLast(1)).ToList();
+
+        if (PublishedWorker.IsNativeAot)
+        {
+            published.Should().BeEquivalentTo(copied, "the native publish is the executable and its content files, no runtime, no .dbg");
+        }
+        else
+        {
+            // The JIT build (no native toolchain here) adds the runtime's assemblies; the image's files are among them.
+            published.Should().Contain(copied).And.Contain("/out/BatchJob.dll");
+        }
+    }
+
+    [Fact]
     public void Base_images_are_pinned_to_an_exact_version_or_a_digest()
     {
         foreach (var from in Named("FROM"))

@@ -76,7 +76,8 @@ public sealed class OutputRunTests
             ["BATCH_SIZE"] = "100",
             ["LOG_RECORDS"] = "false",
             ["ENABLE_TELEMETRY"] = "false",
-            // The runtime's W^X double mapping sizes a memory file far beyond the limit; without it the runtime starts.
+            // The JIT runtime's W^X double mapping sizes a memory file far beyond the limit; without it the runtime starts
+            // (the native AOT build starts under the limit without it).
             ["DOTNET_EnableWriteXorExecute"] = "0",
         };
 

@@ -1,18 +1,21 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace BatchJob.Tests.Support;
 
 /// <summary>
-/// The worker as it ships: <c>dotnet publish</c>ed once per test run (Release) and started as a
-/// real process with exactly the environment a test gives it, in an empty working directory so
-/// no stray <c>.env</c> is read. Process-level tests (manifests, OTLP, signals) share it.
+/// The worker as it ships: <c>dotnet publish</c>ed once per test run as the image builds it
+/// (native AOT, Release) when this machine has the native toolchain, else the JIT build, with one
+/// line in the test output saying which and why. Started as a real process with exactly the
+/// environment a test gives it, in an empty working directory so no stray <c>.env</c> is read.
+/// Process-level tests (manifests, OTLP, signals) share it.
 /// </summary>
 public static class PublishedWorker
 {
-    private static readonly Lazy<string> Published = new(Publish, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly Lazy<PublishedBuild> Published = new(Publish, LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>Path of the published <c>BatchJob</c> executable.</summary>
-    public static string Executable => Published.Value;
+    public static string Executable => Published.Value.Executable;
 
     /// <summary>Starts the worker; the caller owns the process (read its output, wait for it, signal it).</summary>
     /// <param name="environment">Variables to set (null value removes one). OTEL_*, and every configuration key, are cleared first so the host machine cannot leak in.</param>
@@ -96,16 +99,96 @@ public static class PublishedWorker
         return new WorkerRun(process.ExitCode, lines, await stderr, clock.Elapsed);
     }
 
-    private static string Publish()
+    /// <summary>
+    /// The properties of the Dockerfile's <c>dotnet publish</c> that decide what the binary is
+    /// (a Kit test keeps the two equal); the runtime is this machine's, as the Dockerfile's
+    /// <c>-a $TARGETARCH</c> is the build machine's.
+    /// </summary>
+    public static IReadOnlyList<string> NativeAotProperties { get; } =
+        ["-p:PublishAot=true", "-p:DebugType=none", "-p:TreatWarningsAsErrors=false", "-p:IlcTreatWarningsAsErrors=true"];
+
+    /// <summary>Whether the tests run the native AOT binary (else the JIT build).</summary>
+    public static bool IsNativeAot => Published.Value.NativeAot;
+
+    /// <summary>Developers' override: <c>aot</c> (native or fail), <c>jit</c> (skip the native build), unset: native when the toolchain is there.</summary>
+    public const string ModeVariable = "BATCHJOB_TEST_WORKER";
+
+    private static PublishedBuild Publish()
     {
-        var output = Path.Combine(AppContext.BaseDirectory, "published-worker");
+        var mode = Environment.GetEnvironmentVariable(ModeVariable) ?? "";
+        if (mode is not ("" or "aot" or "jit"))
+        {
+            throw new InvalidOperationException($"{ModeVariable}={mode}: expected aot, jit or unset");
+        }
+
+        string reason;
+        if (mode == "jit")
+        {
+            reason = $"{ModeVariable}=jit";
+        }
+        else
+        {
+            // The native build is tried rather than its toolchain probed for: a probe can be wrong
+            // about what the ILCompiler needs, its own failure cannot.
+            var clock = Stopwatch.StartNew();
+            var aot = DotnetPublish("aot", ["--use-current-runtime", .. NativeAotProperties]);
+            if (aot.ExitCode == 0)
+            {
+                TestRunReport.Line($"Process-level tests run the native AOT worker ({RuntimeInformation.RuntimeIdentifier}, as the image ships it); publish took {clock.Elapsed.TotalSeconds:0} s");
+                return new PublishedBuild(aot.Executable, NativeAot: true);
+            }
+
+            var missing = NativeToolchain.MissingReason(aot.Output);
+            if (missing is null || mode == "aot")
+            {
+                throw new InvalidOperationException(
+                    (missing is null
+                        ? "The native AOT publish failed, and not for a missing native toolchain: the worker does not build as the image builds it."
+                        : $"{ModeVariable}=aot, but the native toolchain is missing: {missing}")
+                    + $" ({ModeVariable}=jit runs the process-level tests on the JIT build instead.)\n{aot.Errors}");
+            }
+
+            reason = "native toolchain missing: " + missing;
+        }
+
+        var jit = DotnetPublish("jit", []);
+        if (jit.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet publish failed ({jit.ExitCode}):\n{jit.Output}");
+        }
+
+        TestRunReport.Line($"Process-level tests run the JIT worker: native AOT build skipped ({reason})");
+        return new PublishedBuild(jit.Executable, NativeAot: false);
+    }
+
+    /// <summary>
+    /// <c>dotnet publish -c Release</c> into a folder of the test output, with its own obj and bin
+    /// (--artifacts-path): the native build's restore (a runtime, the ILCompiler) must not rewrite
+    /// app/obj under the IDE's and the test build's feet. Run again, it is incremental: the
+    /// compile and the native compile and link are skipped when the app has not changed.
+    /// </summary>
+    private static (int ExitCode, string Output, string Errors, string Executable) DotnetPublish(string kind, IEnumerable<string> arguments)
+    {
+        var output = Path.Combine(AppContext.BaseDirectory, "published-worker", kind);
+        if (Directory.Exists(output))
+        {
+            // A publish adds to its folder and never removes: a file the app no longer has would
+            // stay beside the worker. The build state in worker-build keeps the re-publish quick.
+            Directory.Delete(output, recursive: true);
+        }
+
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "publish", Repo.File("app", "BatchJob.csproj"), "-c", "Release", "-o", output, "--nologo" })
+        string[] common =
+        [
+            "publish", Repo.File("app", "BatchJob.csproj"), "-c", "Release", "-o", output,
+            "--artifacts-path", Path.Combine(AppContext.BaseDirectory, "worker-build", kind), "--nologo",
+        ];
+        foreach (var arg in common.Concat(arguments))
         {
             info.ArgumentList.Add(arg);
         }
@@ -118,11 +201,10 @@ public static class PublishedWorker
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{stdout.Result}\n{stderr.Result}");
-        }
-
-        return Path.Combine(output, "BatchJob");
+        var text = stdout.Result + stderr.Result;
+        // "...: error MSB3073: ...", "ILC : AOT analysis error IL3050: ...", "clang : error : ...";
+        // MSBuild repeats each in its summary. A failure without such a line shows everything.
+        var errors = string.Join('\n', text.Split('\n').Where(l => l.Contains(" error ", StringComparison.Ordinal)).Distinct());
+        return (process.ExitCode, text, errors.Length > 0 ? errors : text, Path.Combine(output, "BatchJob"));
     }
 }
