@@ -4,7 +4,7 @@ namespace BatchJob;
 /// The process exit codes; README, setup.md and the Job's podFailurePolicy use these numbers.
 /// Each failure kind has its own code so Kubernetes (and people) can tell them apart.
 /// </summary>
-public enum ExitCode
+internal enum ExitCode
 {
     /// <summary>Every record accounted for and the failed ratio within MAX_FAILED_RATIO.</summary>
     Success = 0,

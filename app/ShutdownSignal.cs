@@ -7,7 +7,7 @@ namespace BatchJob;
 /// so the worker finishes the record in hand, flushes and reports instead of dying mid-write.
 /// A second signal while stopping falls through to the default: the process ends at once.
 /// </summary>
-public sealed class ShutdownSignal : IDisposable
+internal sealed class ShutdownSignal : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
     private readonly PosixSignalRegistration[] _registrations;

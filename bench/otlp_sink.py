@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A stand-in OpenTelemetry Collector for the benchmark: accepts OTLP/HTTP protobuf exports
-(POST /v1/traces, /v1/metrics), reads them fully and answers 200 with an empty Export*Response.
+(POST /v1/traces, /v1/metrics, /v1/logs), reads them fully and answers 200 with an empty Export*Response.
 
 Why not a real collector: none is installed on the benchmark machine, and a refused endpoint
 would measure a worker that gives up on export instead of one that delivers. With this sink the

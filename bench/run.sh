@@ -47,17 +47,8 @@ dotnet publish "$repo/app/BatchJob.csproj" -c Release -r "$rid" --self-contained
     -o "$out/worker" --nologo -v quiet >&2
 worker=$out/worker/BatchJob
 
-python3 "$here/otlp_sink.py" "$port" 2>"$out/sink.log" &
-sink=$!
-trap 'kill "$sink" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-    sleep 0.1
-done
-
-# The worker's environment: only what a row sets, never the caller's OTEL_* or .env.
-worker_env=(env -i PATH="$PATH" HOME="${HOME:-/tmp}" DOTNET_CLI_TELEMETRY_OPTOUT=1
-    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:$port")
+# shellcheck source=bench/sink.sh
+source "$here/sink.sh"
 
 python_rate=""
 jq_rate=""

@@ -1,7 +1,7 @@
 namespace BatchJob.Configuration;
 
 /// <summary>Everything the run needs, validated once at start (see <see cref="OptionsReader"/>).</summary>
-public sealed record BatchOptions(
+internal sealed record BatchOptions(
     string AppEnvironment,
     string InputPath,
     string? OutputPath,

@@ -1,7 +1,7 @@
 namespace BatchJob.Configuration;
 
 /// <summary>The worker's command line: <c>--input</c>, <c>--output</c>, <c>--help</c>, and <c>--KEY=value</c> for any key.</summary>
-public static class CommandLine
+internal static class CommandLine
 {
     /// <summary>Short and friendly switches, mapped onto the configuration keys they set.</summary>
     public static IDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>(StringComparer.Ordinal)

@@ -5,7 +5,7 @@ namespace BatchJob.Configuration;
 /// <c>.env</c> lines, <c>appsettings.json</c> keys and <c>--KEY=value</c> options; tests keep
 /// <c>.env.example</c>, the manifests and this list in step.
 /// </summary>
-public static class ConfigKeys
+internal static class ConfigKeys
 {
     public const string AppEnv = "APP_ENV";
     public const string InputPath = "INPUT_PATH";
@@ -37,6 +37,7 @@ public static class ConfigKeys
     public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
     public const string TracesExporter = "OTEL_TRACES_EXPORTER";
     public const string MetricsExporter = "OTEL_METRICS_EXPORTER";
+    public const string LogsExporter = "OTEL_LOGS_EXPORTER";
     public const string TracesSampler = "OTEL_TRACES_SAMPLER";
     public const string TracesSamplerArg = "OTEL_TRACES_SAMPLER_ARG";
     public const string BspMaxQueueSize = "OTEL_BSP_MAX_QUEUE_SIZE";
@@ -58,6 +59,6 @@ public static class ConfigKeys
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,
-        TracesExporter, MetricsExporter, TracesSampler, TracesSamplerArg, BspMaxQueueSize, MetricExportInterval, FlushTimeout,
+        TracesExporter, MetricsExporter, LogsExporter, TracesSampler, TracesSamplerArg, BspMaxQueueSize, MetricExportInterval, FlushTimeout,
     ];
 }

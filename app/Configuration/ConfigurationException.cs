@@ -1,15 +1,10 @@
 namespace BatchJob.Configuration;
 
 /// <summary>All configuration problems found at start, reported together so one edit fixes them all.</summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException(IReadOnlyList<string> errors)
         : base(string.Join(Environment.NewLine, errors)) => Errors = errors;
-
-    public ConfigurationException()
-        : this([])
-    {
-    }
 
     public ConfigurationException(string message)
         : this([message])

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 
 namespace BatchJob.Configuration;
 
-/// <summary>Stacks the configuration sources; later sources win.</summary>
-public static class ConfigurationLoader
+/// <summary>Stacks the configuration sources; later sources win. BatchHost hands the result to the host as it is.</summary>
+internal static class ConfigurationLoader
 {
     /// <param name="environment">Stands in for the process environment (tests); null reads the real one.</param>
     /// <param name="cancellation">Ends the wait on a start-up file that blocks (a FIFO <c>.env</c> whose writer never comes).</param>

@@ -4,7 +4,7 @@ namespace BatchJob.Configuration;
 /// <param name="CpuRequestCores">Validated against the limit and reported; Kubernetes schedules on it.</param>
 /// <param name="CpuLimitCores">The cores the cost formula charges for (the pod may use up to this).</param>
 /// <param name="MemoryLimitBytes">The memory the cost formula charges for.</param>
-public sealed record CostOptions(
+internal sealed record CostOptions(
     bool Enabled,
     decimal CpuPerHour,
     decimal MemoryGbPerHour,

@@ -9,7 +9,7 @@ namespace BatchJob.Configuration;
 /// Surrounding quotes and an <c>export</c> prefix are accepted for shell-style files.
 /// No file means nothing to add; a file that is there but cannot be read stops the run.
 /// </summary>
-public sealed class DotEnvConfigurationProvider(string path) : ConfigurationProvider
+internal sealed class DotEnvConfigurationProvider(string path) : ConfigurationProvider
 {
     /// <summary>More than any list of settings needs; a bigger file (a link to /dev/zero, say) is an error, not an endless read.</summary>
     public const int MaxBytes = 1024 * 1024;

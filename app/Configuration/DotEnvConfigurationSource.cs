@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace BatchJob.Configuration;
 
 /// <summary>A <c>.env</c> file, when present: for local runs. Real environment variables are added after it, so they win.</summary>
-public sealed class DotEnvConfigurationSource(string path) : IConfigurationSource
+internal sealed class DotEnvConfigurationSource(string path) : IConfigurationSource
 {
     public IConfigurationProvider Build(IConfigurationBuilder builder) => new DotEnvConfigurationProvider(path);
 }

@@ -1,7 +1,7 @@
 namespace BatchJob.Configuration;
 
 /// <summary>Layout of the JSON lines on stdout.</summary>
-public enum LogFormat
+internal enum LogFormat
 {
     /// <summary>The lab's lines: <c>timestamp</c>, <c>level</c>, <c>message</c>, fields, <c>trace_id</c>, <c>span_id</c>.</summary>
     Lab,

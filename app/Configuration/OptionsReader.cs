@@ -11,7 +11,7 @@ namespace BatchJob.Configuration;
 /// every problem, so a bad value stops the run before the first record with a message that
 /// names the key, the value and what is allowed.
 /// </summary>
-public sealed class OptionsReader
+internal sealed class OptionsReader
 {
     /// <summary>The sample that ships next to the binary; the default input.</summary>
     public const string BundledInput = "data/input.jsonl";
@@ -147,6 +147,7 @@ public sealed class OptionsReader
             Choice(ConfigKeys.OtlpProtocol, new Dictionary<string, OtlpExportProtocol> { ["grpc"] = OtlpExportProtocol.Grpc, ["http/protobuf"] = OtlpExportProtocol.HttpProtobuf }),
             ExportTraces: Choice(ConfigKeys.TracesExporter, exporters),
             ExportMetrics: Choice(ConfigKeys.MetricsExporter, exporters),
+            ExportLogs: Choice(ConfigKeys.LogsExporter, exporters),
             ExportTimeoutMs: Int(ConfigKeys.OtlpTimeout, min: 100, max: 600_000),
             RetryOnFailure: Choice(ConfigKeys.OtlpRetry, retry),
             FlushTimeoutMs: Int(ConfigKeys.FlushTimeout, min: 100, max: 600_000),

@@ -6,7 +6,7 @@ namespace BatchJob.Configuration;
 /// Parses Kubernetes resource quantities exactly as the API server reads them:
 /// <c>250m</c>, <c>0.5</c>, <c>2</c> (CPU) and <c>512Mi</c>, <c>1Gi</c>, <c>500M</c>, <c>128974848</c>, <c>1e3</c> (memory).
 /// </summary>
-public static class Quantity
+internal static class Quantity
 {
     public const string Syntax =
         "a Kubernetes quantity: a number with an optional suffix (n, u, m, k, M, G, T, P, E, Ki, Mi, Gi, Ti, Pi, Ei) or exponent (e.g. 250m, 0.5, 512Mi, 1Gi, 500M, 1e3)";

@@ -6,11 +6,8 @@ namespace BatchJob.Configuration;
 /// <param name="Root">Decision for record spans without a remote parent's decision.</param>
 /// <param name="Ratio">Fraction of records kept when <paramref name="Root"/> is <see cref="SamplerRoot.TraceIdRatio"/>.</param>
 /// <param name="ParentBased">The parentbased_* samplers: a TRACEPARENT's sampled flag, when given, decides instead.</param>
-public sealed record SamplerOptions(SamplerRoot Root, double Ratio, bool ParentBased)
+internal sealed record SamplerOptions(SamplerRoot Root, double Ratio, bool ParentBased)
 {
-    /// <summary>The specification's default, and the lab's behaviour: every record span is kept.</summary>
-    public static SamplerOptions Default { get; } = new(SamplerRoot.AlwaysOn, 1.0, ParentBased: true);
-
     /// <summary>The standard names OTEL_TRACES_SAMPLER accepts, and what each means here.</summary>
     public static IReadOnlyDictionary<string, (SamplerRoot Root, bool ParentBased)> Names { get; } =
         new Dictionary<string, (SamplerRoot, bool)>(StringComparer.Ordinal)

@@ -1,7 +1,7 @@
 namespace BatchJob.Configuration;
 
 /// <summary>What decides a <c>process_record</c> span when no remote parent decides it (OTEL_TRACES_SAMPLER).</summary>
-public enum SamplerRoot
+internal enum SamplerRoot
 {
     AlwaysOn,
     AlwaysOff,

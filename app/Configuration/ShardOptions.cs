@@ -9,7 +9,7 @@ namespace BatchJob.Configuration;
 /// </summary>
 /// <param name="Index">JOB_COMPLETION_INDEX, set by Kubernetes (0 when not sharded).</param>
 /// <param name="Count">SHARD_COUNT: the Job's completions.</param>
-public sealed record ShardOptions(int Index, int Count)
+internal sealed record ShardOptions(int Index, int Count)
 {
     /// <summary>The placeholder in OUTPUT_PATH replaced by the shard index.</summary>
     public const string Placeholder = "{shard}";

@@ -6,7 +6,7 @@ namespace BatchJob.Cost;
 /// The guide's cost formula, per record: what the pod's CPU and memory limits cost for the time
 /// the record took. cpu = cores × $/CPU-hour × s / 3600; memory = GiB × $/GiB-hour × s / 3600.
 /// </summary>
-public sealed class CostModel(CostOptions options)
+internal sealed class CostModel(CostOptions options)
 {
     private readonly double _usdPerSecond =
         ((options.CpuCores * (double)options.CpuPerHour) + (options.MemoryGiB * (double)options.MemoryGbPerHour)) / 3600.0;

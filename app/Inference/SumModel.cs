@@ -15,18 +15,14 @@ namespace BatchJob.Inference;
 /// which is what the guide's Resource Throttling table shows. A wall-clock spin would finish on
 /// time while throttled and hide exactly that.
 /// </remarks>
-public sealed class SumModel
+internal sealed class SumModel
 {
     private readonly long _burnIterations;
-    private double _burnResult;
 
     public SumModel(double cpuBurnMs)
     {
         _burnIterations = cpuBurnMs > 0 ? (long)Math.Round(cpuBurnMs * IterationsPerMillisecond()) : 0;
     }
-
-    /// <summary>Result of the simulated work; read only so the JIT cannot drop it.</summary>
-    public double BurnResult => _burnResult;
 
     /// <summary>Returns the prediction, or NaN when the sum overflows (a failed record, not a crash).</summary>
     public double Predict(ReadOnlySpan<double> features)
@@ -39,8 +35,8 @@ public sealed class SumModel
 
         if (_burnIterations > 0)
         {
-            // Kept in a field so the JIT cannot drop the work; x converges to 0.001, never overflowing.
-            _burnResult = Spin(sum, _burnIterations);
+            // Spin is never inlined, so the JIT cannot drop the call or its loop, whose result it returns.
+            _ = Spin(sum, _burnIterations);
         }
 
         return double.IsFinite(sum) ? sum : double.NaN;

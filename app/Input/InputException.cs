@@ -1,17 +1,8 @@
 namespace BatchJob.Input;
 
 /// <summary>The input could not be opened or read: a configuration problem (exit 2), not a bad record.</summary>
-public sealed class InputException : Exception
+internal sealed class InputException : Exception
 {
-    public InputException()
-    {
-    }
-
-    public InputException(string message)
-        : base(message)
-    {
-    }
-
     public InputException(string message, Exception innerException)
         : base(message, innerException)
     {

@@ -9,7 +9,7 @@ namespace BatchJob.Input;
 /// A cancellation ends a read that waits on a pipe and a skip that never meets a newline
 /// (<c>/dev/zero</c>): <see cref="Read"/> then throws <see cref="OperationCanceledException"/>.
 /// </summary>
-public sealed class JsonLinesReader : IDisposable
+internal sealed class JsonLinesReader : IDisposable
 {
     private const int ReadChunk = 64 * 1024;
 

@@ -1,7 +1,7 @@
 namespace BatchJob.Input;
 
 /// <summary>What <see cref="JsonLinesReader.Read"/> found.</summary>
-public enum LineKind
+internal enum LineKind
 {
     /// <summary>A line with content, ready to parse.</summary>
     Content,

@@ -1,10 +1,8 @@
 namespace BatchJob.Input;
 
 /// <summary>A record's <c>id</c>: a JSON integer (no allocation) or a JSON string, kept as written.</summary>
-public readonly record struct RecordId(long Number, string? Text)
+internal readonly record struct RecordId(long Number, string? Text)
 {
-    public bool IsText => Text is not null;
-
     /// <summary>The id as a span or log attribute value.</summary>
     public object ToAttribute() => Text ?? (object)Number;
 

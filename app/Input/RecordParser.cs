@@ -9,7 +9,7 @@ namespace BatchJob.Input;
 /// bytes into a reused feature buffer. A line that is not a valid record gets a reason a person can
 /// act on; valid records cost no allocation (but a string id).
 /// </summary>
-public sealed class RecordParser
+internal sealed class RecordParser
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32 };
 

@@ -1,107 +1,115 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Serilog.Events;
-using Serilog.Parsing;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Json;
 
 namespace BatchJob.Logging;
 
 /// <summary>
-/// Compact Log Event Format, byte for byte as Serilog.Formatting.Compact's <c>CompactJsonFormatter</c>
-/// writes it (<c>@t</c> in the "O" format, <c>@mt</c>, <c>@r</c> for formatted tokens, <c>@l</c>
-/// unless Information, <c>@x</c>, <c>@tr</c>, <c>@sp</c>; field names starting with @ get a second
-/// @; values as <see cref="JsonValueStyle.Serilog"/>), for Seq and other CLEF readers. The tests
-/// compare it with that package; the worker writes its own to share the sink and the direct
-/// per-record line with the lab layout.
+/// Compact Log Event Format for Seq and other CLEF readers, written by Serilog.Formatting.Compact's
+/// <see cref="CompactJsonFormatter"/> itself. Only the per-record line is written here, straight
+/// from its fields, byte for byte what the formatter writes for the same event (tested).
 /// </summary>
-public sealed class ClefLayout : IJsonLogLayout
+internal sealed class ClefLayout : IJsonLogLayout
 {
+    // What a default CompactJsonFormatter uses.
+    private static readonly JsonValueFormatter Values = new(typeTagName: "$type");
+
+    private readonly StringBuilder _text = new();
+    private readonly ArrayBufferWriter<byte> _line = new(256);
+
     public void Write(LogEvent logEvent, Utf8JsonWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(logEvent);
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        WriteTimestamp(writer, logEvent.Timestamp.UtcDateTime);
-        writer.WriteString("@mt"u8, logEvent.MessageTemplate.Text);
-        WriteRenderings(logEvent, writer);
-        if (logEvent.Level != LogEventLevel.Information)
+        using (var text = new StringWriter(_text.Clear(), CultureInfo.InvariantCulture))
         {
-            writer.WriteString("@l"u8, logEvent.Level.ToString());
+            CompactJsonFormatter.FormatEvent(logEvent, text, Values);
         }
 
-        if (logEvent.Exception is { } exception)
-        {
-            writer.WriteString("@x"u8, exception.ToString());
-        }
-
-        if (logEvent.TraceId is { } traceId)
-        {
-            writer.WriteString("@tr"u8, traceId.ToHexString());
-        }
-
-        if (logEvent.SpanId is { } spanId)
-        {
-            writer.WriteString("@sp"u8, spanId.ToHexString());
-        }
-
-        foreach (var (name, value) in logEvent.Properties)
-        {
-            writer.WritePropertyName(name.StartsWith('@') ? "@" + name : name);
-            JsonValueWriter.Write(writer, value, JsonValueStyle.Serilog);
-        }
-
-        writer.WriteEndObject();
+        // Encoding (not the JSON writer) turns a lone surrogate into U+FFFD instead of throwing.
+        writer.WriteRawValue(Encoding.UTF8.GetBytes(_text.ToString()), skipInputValidation: true);
     }
 
+    /// <summary>
+    /// The formatter's layout for an Information event without exception or renderings:
+    /// <c>@t</c> as round-trip ("O") UTC time, <c>@mt</c>, <c>@tr</c>/<c>@sp</c> when in a span, then
+    /// the properties in order, doubles as "R" (so 6.0 is <c>6</c>, unlike the lab layout's <c>6.0</c>).
+    /// </summary>
     public void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        WriteTimestamp(writer, line.Timestamp);
-        writer.WriteString("@mt"u8, "Record processed"u8);
+        _line.ResetWrittenCount();
+        Append("{\"@t\":\""u8);
+        Advance(line.Timestamp.TryFormat(_line.GetSpan(40), out var written, "O", CultureInfo.InvariantCulture), written);
+        Append("\",\"@mt\":\"Record processed\""u8);
         if (line.HasSpan)
         {
             Span<byte> hex = stackalloc byte[32];
-            writer.WriteString("@tr"u8, HexIds.Format(line.TraceId, hex));
-            writer.WriteString("@sp"u8, HexIds.Format(line.SpanId, hex));
+            Append(",\"@tr\":\""u8);
+            Append(HexIds.Format(line.TraceId, hex));
+            Append("\",\"@sp\":\""u8);
+            Append(HexIds.Format(line.SpanId, hex));
+            Append("\""u8);
         }
 
-        RecordFields.Write(line, writer, JsonValueStyle.Serilog);
-        writer.WriteEndObject();
-    }
-
-    /// <summary>The "O" round-trip format, all seven fractional digits (System.Text.Json trims them).</summary>
-    private static void WriteTimestamp(Utf8JsonWriter writer, DateTime utc)
-    {
-        Span<byte> text = stackalloc byte[40];
-        utc.TryFormat(text, out var written, "O", CultureInfo.InvariantCulture);
-        writer.WriteString("@t"u8, text[..written]);
-    }
-
-    /// <summary><c>@r</c>: each property token that has a format, rendered, in template order.</summary>
-    private static void WriteRenderings(LogEvent logEvent, Utf8JsonWriter writer)
-    {
-        var started = false;
-        foreach (var token in logEvent.MessageTemplate.Tokens)
+        Append(",\"id\":"u8);
+        if (line.Id.Text is { } text)
         {
-            if (token is not PropertyToken { Format: not null } formatted)
+            // Rare: escaped exactly as the formatter escapes, at the price of a string.
+            using (var quoted = new StringWriter(_text.Clear(), CultureInfo.InvariantCulture))
             {
-                continue;
+                JsonValueFormatter.WriteQuotedJsonString(text, quoted);
             }
 
-            if (!started)
-            {
-                writer.WriteStartArray("@r"u8);
-                started = true;
-            }
-
-            using var rendered = new StringWriter(CultureInfo.InvariantCulture);
-            formatted.Render(logEvent.Properties, rendered, CultureInfo.InvariantCulture);
-            writer.WriteStringValue(rendered.ToString());
+            Append(Encoding.UTF8.GetBytes(_text.ToString()));
         }
-
-        if (started)
+        else
         {
-            writer.WriteEndArray();
+            Advance(line.Id.Number.TryFormat(_line.GetSpan(20), out written, provider: CultureInfo.InvariantCulture), written);
         }
+
+        Append(",\"prediction\":"u8);
+        AppendDouble(line.Prediction);
+        Append(",\"latency_ms\":"u8);
+        AppendDouble(line.LatencyMs);
+        if (line.CostUsd is { } cost)
+        {
+            Append(",\"cost_usd\":"u8);
+            AppendDouble(cost);
+        }
+
+        Append("}"u8);
+        writer.WriteRawValue(_line.WrittenSpan, skipInputValidation: true);
+    }
+
+    /// <summary>As <see cref="JsonValueFormatter"/> writes a double: "R", and NaN or infinities as strings.</summary>
+    private void AppendDouble(double value)
+    {
+        var finite = double.IsFinite(value);
+        if (!finite)
+        {
+            Append("\""u8);
+        }
+
+        Advance(value.TryFormat(_line.GetSpan(40), out var written, finite ? "R" : null, CultureInfo.InvariantCulture), written);
+        if (!finite)
+        {
+            Append("\""u8);
+        }
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes) => _line.Write(bytes);
+
+    private void Advance(bool formatted, int written)
+    {
+        if (!formatted)
+        {
+            throw new InvalidOperationException("a value did not fit its buffer");
+        }
+
+        _line.Advance(written);
     }
 }

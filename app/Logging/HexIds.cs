@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BatchJob.Logging;
 
 /// <summary>Trace and span ids as lowercase UTF-8 hex, into a caller's buffer (no string per line).</summary>
-public static class HexIds
+internal static class HexIds
 {
     public static ReadOnlySpan<byte> Format(ActivityTraceId id, Span<byte> destination)
     {

@@ -4,7 +4,7 @@ using Serilog.Events;
 namespace BatchJob.Logging;
 
 /// <summary>How one log event becomes one JSON object on stdout.</summary>
-public interface IJsonLogLayout
+internal interface IJsonLogLayout
 {
     void Write(LogEvent logEvent, Utf8JsonWriter writer);
 

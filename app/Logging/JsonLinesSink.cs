@@ -14,7 +14,7 @@ namespace BatchJob.Logging;
 /// A failed write (a full device, a closed pipe) never throws into the caller: the sink keeps the
 /// first error in <see cref="OutputFailure"/>, drops further lines and signals <see cref="OutputBroken"/>.
 /// </summary>
-public sealed class JsonLinesSink : ILogEventSink, IDisposable
+internal sealed class JsonLinesSink : ILogEventSink, IDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {

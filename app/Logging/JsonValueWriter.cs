@@ -1,31 +1,25 @@
-using System.Globalization;
 using System.Text.Json;
 using Serilog.Events;
 
 namespace BatchJob.Logging;
 
 /// <summary>Writes Serilog property values as plain JSON (numbers stay numbers, structures become objects).</summary>
-public static class JsonValueWriter
+internal static class JsonValueWriter
 {
-    public static void Write(Utf8JsonWriter writer, LogEventPropertyValue value, JsonValueStyle style)
+    public static void Write(Utf8JsonWriter writer, LogEventPropertyValue value)
     {
         ArgumentNullException.ThrowIfNull(writer);
         switch (value)
         {
             case ScalarValue scalar:
-                WriteScalar(writer, scalar.Value, style);
+                WriteScalar(writer, scalar.Value);
                 break;
             case StructureValue structure:
                 writer.WriteStartObject();
                 foreach (var property in structure.Properties)
                 {
                     writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value, style);
-                }
-
-                if (style == JsonValueStyle.Serilog && structure.TypeTag is { } typeTag)
-                {
-                    writer.WriteString("$type"u8, typeTag);
+                    Write(writer, property.Value);
                 }
 
                 writer.WriteEndObject();
@@ -34,7 +28,7 @@ public static class JsonValueWriter
                 writer.WriteStartArray();
                 foreach (var element in sequence.Elements)
                 {
-                    Write(writer, element, style);
+                    Write(writer, element);
                 }
 
                 writer.WriteEndArray();
@@ -44,7 +38,7 @@ public static class JsonValueWriter
                 foreach (var (key, element) in dictionary.Elements)
                 {
                     writer.WritePropertyName(key.Value?.ToString() ?? "null");
-                    Write(writer, element, style);
+                    Write(writer, element);
                 }
 
                 writer.WriteEndObject();
@@ -55,7 +49,7 @@ public static class JsonValueWriter
         }
     }
 
-    private static void WriteScalar(Utf8JsonWriter writer, object? value, JsonValueStyle style)
+    private static void WriteScalar(Utf8JsonWriter writer, object? value)
     {
         switch (value)
         {
@@ -69,22 +63,10 @@ public static class JsonValueWriter
                 writer.WriteBooleanValue(flag);
                 break;
             case double number:
-                JsonNumbers.WriteDouble(writer, number, style);
-                break;
-            case float number when style == JsonValueStyle.Serilog:
-                // Serilog formats a float as a float ("R" of 0.1f is 0.1, not 0.10000000149011612).
-                if (float.IsFinite(number))
-                {
-                    writer.WriteRawValue(number.ToString("R", CultureInfo.InvariantCulture), skipInputValidation: true);
-                }
-                else
-                {
-                    writer.WriteStringValue(number.ToString(CultureInfo.InvariantCulture));
-                }
-
+                JsonNumbers.WriteDouble(writer, number);
                 break;
             case float number:
-                JsonNumbers.WriteDouble(writer, number, style);
+                JsonNumbers.WriteDouble(writer, number);
                 break;
             case long number:
                 writer.WriteNumberValue(number);
@@ -94,15 +76,6 @@ public static class JsonValueWriter
                 break;
             case decimal number:
                 writer.WriteNumberValue(number);
-                break;
-            case sbyte or byte or short or ushort or uint or ulong:
-                writer.WriteRawValue(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture), skipInputValidation: true);
-                break;
-            case DateTimeOffset time when style == JsonValueStyle.Serilog:
-                writer.WriteStringValue(time.ToString("O", CultureInfo.InvariantCulture));
-                break;
-            case DateTime time when style == JsonValueStyle.Serilog:
-                writer.WriteStringValue(time.ToString("O", CultureInfo.InvariantCulture));
                 break;
             case DateTimeOffset time:
                 writer.WriteStringValue(time);

@@ -7,7 +7,7 @@ namespace BatchJob.Logging;
 /// The lab's log line: <c>{"timestamp", "level", "message", ...fields, "trace_id", "span_id"}</c>,
 /// with levels spelled INFO, WARN, ERROR as the guide shows them.
 /// </summary>
-public sealed class LabJsonLayout : IJsonLogLayout
+internal sealed class LabJsonLayout : IJsonLogLayout
 {
     public void Write(LogEvent logEvent, Utf8JsonWriter writer)
     {
@@ -20,7 +20,7 @@ public sealed class LabJsonLayout : IJsonLogLayout
         foreach (var (name, value) in logEvent.Properties)
         {
             writer.WritePropertyName(name);
-            JsonValueWriter.Write(writer, value, JsonValueStyle.Lab);
+            JsonValueWriter.Write(writer, value);
         }
 
         if (logEvent.Exception is { } exception)
@@ -48,7 +48,7 @@ public sealed class LabJsonLayout : IJsonLogLayout
         writer.WriteString("timestamp"u8, line.Timestamp);
         writer.WriteString("level"u8, "INFO"u8);
         writer.WriteString("message"u8, "Record processed"u8);
-        RecordFields.Write(line, writer, JsonValueStyle.Lab);
+        RecordFields.Write(line, writer);
         if (line.HasSpan)
         {
             Span<byte> hex = stackalloc byte[32];

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace BatchJob.Logging;
 
 /// <summary>The record's own fields, shared by both layouts' per-record line, in the order BatchLog adds them.</summary>
-public static class RecordFields
+internal static class RecordFields
 {
-    public static void Write(in RecordLine line, Utf8JsonWriter writer, JsonValueStyle style)
+    public static void Write(in RecordLine line, Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         if (line.Id.Text is { } text)
@@ -18,13 +18,13 @@ public static class RecordFields
         }
 
         writer.WritePropertyName("prediction"u8);
-        JsonNumbers.WriteDouble(writer, line.Prediction, style);
+        JsonNumbers.WriteDouble(writer, line.Prediction);
         writer.WritePropertyName("latency_ms"u8);
-        JsonNumbers.WriteDouble(writer, line.LatencyMs, style);
+        JsonNumbers.WriteDouble(writer, line.LatencyMs);
         if (line.CostUsd is { } cost)
         {
             writer.WritePropertyName("cost_usd"u8);
-            JsonNumbers.WriteDouble(writer, cost, style);
+            JsonNumbers.WriteDouble(writer, cost);
         }
     }
 }

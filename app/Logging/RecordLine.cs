@@ -7,7 +7,7 @@ namespace BatchJob.Logging;
 /// The fields of one "Record processed" line, passed by reference straight to the layout: the
 /// per-record line is written without a Serilog LogEvent, its dictionary and boxed values.
 /// </summary>
-public readonly record struct RecordLine(
+internal readonly record struct RecordLine(
     DateTime Timestamp,
     RecordId Id,
     double Prediction,

@@ -4,7 +4,7 @@ namespace BatchJob.Logging;
 /// Hides the <c>user:password@</c> part of a URL before it is logged: an endpoint may carry
 /// credentials, and logs are read by more people than the Secret that held them.
 /// </summary>
-public static class UrlUserinfo
+internal static class UrlUserinfo
 {
     public const string Mask = "***";
 

@@ -1,7 +1,7 @@
 namespace BatchJob.Output;
 
 /// <summary>The end-of-batch numbers, all measured. Cost fields are null when cost tracking is off.</summary>
-public sealed record BatchSummary(
+internal sealed record BatchSummary(
     long TotalRecords,
     long Successful,
     long Failed,
@@ -12,7 +12,7 @@ public sealed record BatchSummary(
     double? TotalCostUsd,
     double? CostPerRecordUsd,
     double CpuUtilization,
-    double MemoryUsedMb,
+    double MemoryUsedMiB,
     double BatchProcessingMs,
     bool Interrupted)
 {
@@ -25,7 +25,7 @@ public sealed record BatchSummary(
     /// <summary>The number of shards (SHARD_COUNT); null when the run is not sharded.</summary>
     public int? ShardCount { get; init; }
 
-    /// <summary>The summary's fields in the order the guide prints them, extras after.</summary>
+    /// <summary>The summary's fields in the order the guide prints them, extras after (memory_used_mb, the guide's name, is in MiB).</summary>
     public IEnumerable<(string Name, object Value)> Fields()
     {
         yield return ("total_records", TotalRecords);
@@ -41,7 +41,7 @@ public sealed record BatchSummary(
         }
 
         yield return ("cpu_utilization", CpuUtilization);
-        yield return ("memory_used_mb", MemoryUsedMb);
+        yield return ("memory_used_mb", MemoryUsedMiB);
         yield return ("blank_lines", BlankLines);
         yield return ("batch_processing_ms", BatchProcessingMs);
         yield return ("interrupted", Interrupted);

@@ -1,17 +1,8 @@
 namespace BatchJob.Output;
 
 /// <summary>The predictions file could not be written or published (a full disk, a folder gone): exit 2, like unwritable output found at start.</summary>
-public sealed class OutputException : Exception
+internal sealed class OutputException : Exception
 {
-    public OutputException()
-    {
-    }
-
-    public OutputException(string message)
-        : base(message)
-    {
-    }
-
     public OutputException(string message, Exception innerException)
         : base(message, innerException)
     {

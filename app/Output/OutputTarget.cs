@@ -8,7 +8,7 @@ namespace BatchJob.Output;
 /// the writer keeps beside it. The writer fills a temporary file and renames it onto the path at
 /// the end; everything that would make that rename fail or do harm is found here, at start.
 /// </summary>
-public static class OutputTarget
+internal static class OutputTarget
 {
     /// <summary>Checks the file this process will write and creates its shard folders.</summary>
     /// <param name="path">Full path after <c>{shard}</c> substitution.</param>

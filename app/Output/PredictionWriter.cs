@@ -12,7 +12,7 @@ namespace BatchJob.Output;
 /// only when complete: a reader never sees a torn file at <c>OUTPUT_PATH</c>. Whatever fails, the
 /// temporary file does not outlive the writer.
 /// </summary>
-public sealed class PredictionWriter : IDisposable
+internal sealed class PredictionWriter : IDisposable
 {
     private readonly string _finalPath;
     private readonly string _tempPath;

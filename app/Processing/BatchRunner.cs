@@ -15,7 +15,7 @@ namespace BatchJob.Processing;
 /// stays flat however long the input.
 /// </summary>
 /// <param name="recordSampler">The SDK's sampler when telemetry is on: record spans it would drop are not started at all.</param>
-public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
+internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
 {
     private readonly RecordParser _parser = new();
     private readonly SumModel _model = new(options.CpuBurnMs);
@@ -28,8 +28,9 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
     private readonly object _memoryMiB = options.Cost.MemoryMiB;
 
     /// <summary>Runs the batch to the end of the input, or until <paramref name="cancellation"/> fires.</summary>
+    /// <returns>The summary, which is also logged (see <see cref="Complete"/>).</returns>
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
-    public BatchResult Run(CancellationToken cancellation)
+    public BatchSummary Run(CancellationToken cancellation)
     {
         var usage = new ResourceUsage();
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, options.Telemetry.RemoteParent);
@@ -92,9 +93,7 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         }
 
         var interrupted = cancellation.IsCancellationRequested;
-        var result = Complete(usage, interrupted);
-        output?.Publish(result.Summary.Successful, result.Summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
-        return result;
+        return Complete(usage, interrupted, output);
     }
 
     /// <summary>The guide's <c>batch_start</c>: the run's settings, recorded once, before any input is touched.</summary>
@@ -230,13 +229,18 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
         _stats.AddFailure();
     }
 
-    private BatchResult Complete(ResourceUsage usage, bool interrupted)
+    /// <summary>
+    /// The guide's <c>batch_complete</c>: the summary, its metrics and span attributes, the
+    /// predictions file published, and the summary line, written while this span is current so
+    /// that the line and its LogRecord carry the span's ids.
+    /// </summary>
+    private BatchSummary Complete(ResourceUsage usage, bool interrupted, PredictionWriter? output)
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
         var summary = _stats.ToSummary(
             options.Cost.Enabled,
             usage.CpuUtilization(_cost.CpuCores),
-            ResourceUsage.PeakMemoryMb(),
+            ResourceUsage.PeakMemoryMiB(),
             usage.ElapsedMs,
             interrupted);
         if (options.Shard.IsSharded)
@@ -260,6 +264,9 @@ public sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, 
             }
         }
 
-        return new BatchResult(summary, span?.Context ?? default);
+        var shard = options.Shard;
+        output?.Publish(summary.Successful, summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
+        log.BatchCompleted(summary);
+        return summary;
     }
 }

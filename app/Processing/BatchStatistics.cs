@@ -3,7 +3,7 @@ using BatchJob.Output;
 namespace BatchJob.Processing;
 
 /// <summary>Running totals of one batch; turned into the summary at the end. One instance per run.</summary>
-public sealed class BatchStatistics
+internal sealed class BatchStatistics
 {
     private double _predictionSum;
     private double _latencySumMs;
@@ -30,7 +30,7 @@ public sealed class BatchStatistics
 
     public void AddBlank() => BlankLines++;
 
-    public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMb, double elapsedMs, bool interrupted)
+    public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMiB, double elapsedMs, bool interrupted)
     {
         double? totalCost = costTracking ? _costSumUsd : null;
         return new BatchSummary(
@@ -44,7 +44,7 @@ public sealed class BatchStatistics
             totalCost,
             CostPerRecordUsd: costTracking ? Average(_costSumUsd) : null,
             cpuUtilization,
-            memoryUsedMb,
+            memoryUsedMiB,
             Math.Round(elapsedMs, 3),
             interrupted);
     }

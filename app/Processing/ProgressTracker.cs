@@ -7,7 +7,7 @@ namespace BatchJob.Processing;
 /// <c>interval</c>, whichever comes first, and computes rate and ETA. The per-record check is two
 /// comparisons against precomputed thresholds; the caller passes a timestamp it already has.
 /// </summary>
-public sealed class ProgressTracker
+internal sealed class ProgressTracker
 {
     private readonly long _everyRecords;
     private readonly long _intervalTicks;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace BatchJob.Processing;
 
 /// <summary>Measures the process's CPU time and wall time from a starting point, and its peak memory.</summary>
-public sealed class ResourceUsage
+internal sealed class ResourceUsage
 {
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
     private readonly TimeSpan _startCpu;
@@ -26,7 +26,7 @@ public sealed class ResourceUsage
     }
 
     /// <summary>Peak resident memory of the process (VmHWM on Linux), in MiB.</summary>
-    public static double PeakMemoryMb()
+    public static double PeakMemoryMiB()
     {
         using var process = Process.GetCurrentProcess();
         return Math.Round(process.PeakWorkingSet64 / (1024.0 * 1024.0), 1);

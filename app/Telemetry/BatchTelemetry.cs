@@ -7,7 +7,7 @@ namespace BatchJob.Telemetry;
 /// The worker's one <see cref="ActivitySource"/> and one <see cref="Meter"/>, named once, with the
 /// span names and instruments of the lab contract. The SDK subscribes to them by <see cref="Name"/>.
 /// </summary>
-public sealed class BatchTelemetry : IDisposable
+internal sealed class BatchTelemetry : IDisposable
 {
     public const string Name = "BatchJob";
 

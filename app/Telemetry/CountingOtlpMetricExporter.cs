@@ -5,7 +5,7 @@ using OpenTelemetry.Metrics;
 namespace BatchJob.Telemetry;
 
 /// <summary>The OTLP metric exporter, counting what it delivered (a subclass for the reason given on <see cref="CountingOtlpTraceExporter"/>).</summary>
-public sealed class CountingOtlpMetricExporter(OtlpExporterOptions options) : OtlpMetricExporter(options)
+internal sealed class CountingOtlpMetricExporter(OtlpExporterOptions options) : OtlpMetricExporter(options)
 {
     public DeliveryCounter Delivery { get; } = new();
 

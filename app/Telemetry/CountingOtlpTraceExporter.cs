@@ -9,7 +9,7 @@ namespace BatchJob.Telemetry;
 /// its provider (and with it the resource: service.name, process.pid ...) only to the exporter it
 /// was given, so an exporter wrapped inside another would send every span with an empty resource.
 /// </summary>
-public sealed class CountingOtlpTraceExporter(OtlpExporterOptions options) : OtlpTraceExporter(options)
+internal sealed class CountingOtlpTraceExporter(OtlpExporterOptions options) : OtlpTraceExporter(options)
 {
     public DeliveryCounter Delivery { get; } = new();
 

@@ -6,7 +6,7 @@ namespace BatchJob.Telemetry;
 /// What an exporter delivered and what it could not, so the run can say truthfully what reached
 /// the collector instead of assuming it all did.
 /// </summary>
-public sealed class DeliveryCounter
+internal sealed class DeliveryCounter
 {
     private long _exported;
     private long _failed;

@@ -4,7 +4,7 @@ using OpenTelemetry;
 namespace BatchJob.Telemetry;
 
 /// <summary>Counts the recorded spans that end, so spans the export queue dropped can be told from spans delivered.</summary>
-public sealed class EndedSpanCounter : BaseProcessor<Activity>
+internal sealed class EndedSpanCounter : BaseProcessor<Activity>
 {
     private long _ended;
 

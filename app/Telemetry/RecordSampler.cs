@@ -16,7 +16,7 @@ namespace BatchJob.Telemetry;
 /// </list>
 /// A dropped record span costs nothing: with a local parent the SDK creates no Activity at all.
 /// </summary>
-public sealed class RecordSampler : Sampler
+internal sealed class RecordSampler : Sampler
 {
     private static readonly SamplingResult Keep = new(SamplingDecision.RecordAndSample);
     private static readonly SamplingResult Drop = new(SamplingDecision.Drop);

@@ -118,7 +118,7 @@ public sealed class RecordParserFastPathTests
         if (id.ValueKind == JsonValueKind.Number)
         {
             record.Id.Number.Should().Be(id.GetInt64(), line);
-            record.Id.IsText.Should().BeFalse(line);
+            record.Id.Text.Should().BeNull(line);
         }
         else
         {

@@ -269,6 +269,8 @@ public sealed partial class SetupGuideTests
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
             ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500",
+            // As the lab's ConfigMap sets it: the cluster's lines the guide shows count log records too.
+            ["OTEL_LOGS_EXPORTER"] = "otlp",
         });
         run.ExitCode.Should().Be(0, run.ToString());
         var real = run.StdoutLines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();

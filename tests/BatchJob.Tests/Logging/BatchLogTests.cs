@@ -11,9 +11,10 @@ public sealed class BatchLogTests
     private static List<JsonElement> Capture(Action<BatchLog> write)
     {
         using var stdout = new MemoryStream();
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero)).CreateLogger())
+        var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero);
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
         {
-            write(new BatchLog(logger));
+            write(new BatchLog(logger, sink));
         }
 
         return Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)

@@ -31,10 +31,11 @@ public sealed class EndpointRedactionTests
     {
         var endpoint = new Uri($"http://lab:{Secret}@collector:4317");
         using var stdout = new MemoryStream();
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero)).CreateLogger())
+        var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero);
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
         {
-            var log = new BatchLog(logger);
-            log.TelemetryInitializing("svc", endpoint, "grpc", traces: true, metrics: true);
+            var log = new BatchLog(logger, sink);
+            log.TelemetryInitializing("svc", endpoint, "grpc", traces: true, metrics: true, logs: true);
             log.TelemetryNotDelivered(endpoint, new TelemetryDelivery(6, 0, 6, FlushedInTime: true, MetricsDelivered: false));
         }
 

@@ -1,29 +1,41 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using BatchJob.Input;
 using BatchJob.Logging;
-using Serilog;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using Serilog.Parsing;
 
 namespace BatchJob.Tests.Logging;
 
-/// <summary>The per-record line written straight to the sink equals, byte for byte, the line Serilog writes.</summary>
-public sealed partial class RecordLineTests
+/// <summary>
+/// The per-record line written straight from its fields is, byte for byte, the line the formatter
+/// writes for the same Serilog event: Serilog.Formatting.Compact's own CompactJsonFormatter in
+/// clef mode, the lab layout in lab mode.
+/// </summary>
+public sealed class RecordLineTests
 {
-    public static TheoryData<string, bool, bool, bool> Cases()
+    // Ticks below the millisecond, as DateTime.UtcNow has them: "O" writes all seven digits.
+    private static readonly DateTime Time = new DateTime(2024, 1, 15, 10, 32, 0, DateTimeKind.Utc).AddTicks(4_567_891);
+    private static readonly ActivityTraceId TraceId = ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c");
+    private static readonly ActivitySpanId SpanId = ActivitySpanId.CreateFromString("b7ad6b7169203331");
+
+    public static TheoryData<string, string, double, bool, bool> Cases()
     {
-        var data = new TheoryData<string, bool, bool, bool>();
+        var data = new TheoryData<string, string, double, bool, bool>();
         foreach (var layout in new[] { "lab", "clef" })
         {
-            foreach (var textId in new[] { false, true })
+            // A numeric id, and text ids with what JSON must escape, non-ASCII, and a line separator.
+            foreach (var id in new[] { "-42", "rec-\"7\"-é\\\t", "a\u2028b<+>" })
             {
-                foreach (var cost in new[] { false, true })
+                // A whole number (6.0 in lab, 6 in clef), a long fraction, and a tiny exponent.
+                foreach (var prediction in new[] { 15.0, 0.1 + 0.2, -2.5e-7 })
                 {
-                    foreach (var span in new[] { false, true })
-                    {
-                        data.Add(layout, textId, cost, span);
-                    }
+                    data.Add(layout, id, prediction, true, true);
                 }
+
+                data.Add(layout, id, 15.0, false, true);
+                data.Add(layout, id, 15.0, true, false);
             }
         }
 
@@ -32,38 +44,64 @@ public sealed partial class RecordLineTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Direct_line_equals_the_Serilog_line(string layout, bool textId, bool withCost, bool withSpan)
+    public void Direct_line_equals_the_formatters_line(string layout, string id, double prediction, bool withCost, bool withSpan)
     {
-        using var source = new ActivitySource("RecordLineTests");
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == source.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
-        using var span = withSpan ? source.StartActivity("process_record") : null;
-
-        var id = textId ? new RecordId(0, "rec-\"7\"-é") : new RecordId(-42, null);
+        var recordId = long.TryParse(id, out var number) ? new RecordId(number, null) : new RecordId(0, id);
         double? cost = withCost ? 6.25e-12 : null;
-        var viaSerilog = Write(layout, direct: false, log => log.RecordProcessed(id, 15.0, 0.0012, cost));
-        var direct = Write(layout, direct: true, log => log.RecordProcessed(id, 15.0, 0.0012, cost));
+        var line = new RecordLine(Time, recordId, prediction, 0.0012, cost, withSpan ? TraceId : default, withSpan ? SpanId : default, withSpan);
 
-        Timestamp().Replace(direct, "T").Should().Be(Timestamp().Replace(viaSerilog, "T"));
-        direct.Should().Contain(withSpan ? span!.SpanId.ToHexString() : "Record processed");
+        var direct = Render(layout, sink => sink.EmitRecordProcessed(line));
+        var logEvent = Event(line);
+        var expected = layout == "clef" ? CompactJsonFormatterOutput(logEvent) : Render(layout, sink => sink.Emit(logEvent));
+
+        direct.Should().Be(expected);
+        direct.Should().Contain(withSpan ? SpanId.ToHexString() : "Record processed");
     }
 
-    private static string Write(string layout, bool direct, Action<BatchLog> write)
+    [Fact]
+    public void Clef_record_line_is_what_the_package_writes_not_the_lab_spelling()
+    {
+        var line = new RecordLine(Time, new RecordId(1, null), 6.0, 0.0123, null, TraceId, SpanId, HasSpan: true);
+
+        Render("clef", sink => sink.EmitRecordProcessed(line)).Should().Be(
+            """{"@t":"2024-01-15T10:32:00.4567891Z","@mt":"Record processed","@tr":"0af7651916cd43dd8448eb211c80319c","@sp":"b7ad6b7169203331","id":1,"prediction":6,"latency_ms":0.0123}""" + "\n");
+    }
+
+    /// <summary>The event BatchLog's Serilog path would create for the line: same time, ids and fields in the same order.</summary>
+    private static LogEvent Event(in RecordLine line)
+    {
+        var properties = new List<LogEventProperty>
+        {
+            new("id", new ScalarValue(line.Id.ToAttribute())),
+            new("prediction", new ScalarValue(line.Prediction)),
+            new("latency_ms", new ScalarValue(line.LatencyMs)),
+        };
+        if (line.CostUsd is { } cost)
+        {
+            properties.Add(new("cost_usd", new ScalarValue(cost)));
+        }
+
+        var template = new MessageTemplateParser().Parse("Record processed");
+        return line.HasSpan
+            ? new LogEvent(new DateTimeOffset(line.Timestamp), LogEventLevel.Information, null, template, properties, line.TraceId, line.SpanId)
+            : new LogEvent(new DateTimeOffset(line.Timestamp), LogEventLevel.Information, null, template, properties);
+    }
+
+    private static string CompactJsonFormatterOutput(LogEvent logEvent)
+    {
+        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        new CompactJsonFormatter().Format(logEvent, text);
+        return text.ToString();
+    }
+
+    private static string Render(string layout, Action<JsonLinesSink> write)
     {
         using var stdout = new MemoryStream();
-        var sink = new JsonLinesSink(stdout, layout == "clef" ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromSeconds(1));
-        using (var logger = new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(sink).CreateLogger())
+        using (var sink = new JsonLinesSink(stdout, layout == "clef" ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromHours(1)))
         {
-            write(new BatchLog(logger, direct ? sink : null));
+            write(sink);
         }
 
         return Encoding.UTF8.GetString(stdout.ToArray());
     }
-
-    [GeneratedRegex("\"@?t(imestamp)?\":\"[^\"]+\"")]
-    private static partial Regex Timestamp();
 }

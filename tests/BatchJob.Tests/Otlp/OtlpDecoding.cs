@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BatchJob.Tests.Otlp.Proto.Collector.Logs;
 using BatchJob.Tests.Otlp.Proto.Collector.Metrics;
 using BatchJob.Tests.Otlp.Proto.Collector.Trace;
 using BatchJob.Tests.Otlp.Proto.Common;
@@ -31,6 +32,29 @@ internal static class OtlpDecoding
                         span.Status?.Message ?? string.Empty,
                         span.Events.Select(e => e.Name).ToList(),
                         scopeSpans.Scope?.Name ?? string.Empty,
+                        resource);
+                }
+            }
+        }
+    }
+
+    public static IEnumerable<ReceivedLog> Logs(ExportLogsServiceRequest request)
+    {
+        foreach (var resourceLogs in request.ResourceLogs)
+        {
+            var resource = Attributes(resourceLogs.Resource?.Attributes);
+            foreach (var scopeLogs in resourceLogs.ScopeLogs)
+            {
+                foreach (var log in scopeLogs.LogRecords)
+                {
+                    yield return new ReceivedLog(
+                        Hex(log.TraceId),
+                        Hex(log.SpanId),
+                        log.SeverityNumber,
+                        log.SeverityText,
+                        Value(log.Body)?.ToString() ?? string.Empty,
+                        Attributes(log.Attributes),
+                        scopeLogs.Scope?.Name ?? string.Empty,
                         resource);
                 }
             }

@@ -42,6 +42,24 @@ public sealed class OtlpMetricsTests
         Gauge(metrics, "cpu_utilization").Should().Be(summary.GetProperty("cpu_utilization").GetDouble());
     }
 
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task Runtime_metrics_of_the_worker_arrive_next_to_the_lab_metrics(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+
+        var run = await OtlpRun.RunAsync(receiver, protocol);
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
+        var runtime = receiver.Metrics.Where(m => m.ScopeName == "System.Runtime").GroupBy(m => m.Name).ToDictionary(g => g.Key, g => g.Last());
+        runtime.Keys.Should().Contain(["dotnet.gc.collections", "dotnet.process.cpu.time", "dotnet.process.memory.working_set", "dotnet.gc.heap.total_allocated"]);
+        runtime["dotnet.process.memory.working_set"].Points.Should().ContainSingle().Which.Value.Should().BePositive("the worker's resident memory");
+        runtime["dotnet.process.cpu.time"].Points.Sum(p => p.Value).Should().BePositive("the worker's CPU seconds");
+        runtime["dotnet.gc.heap.total_allocated"].Points.Should().ContainSingle().Which.Value.Should().BePositive();
+        runtime.Values.Should().OnlyContain(m => (string?)m.Resource["service.name"] == "batch-inference-service");
+    }
+
     private static double? Gauge(Dictionary<string, ReceivedMetric> metrics, string name)
     {
         var metric = metrics[name];

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using BatchJob.Tests.Otlp.Proto.Collector.Logs;
 using BatchJob.Tests.Otlp.Proto.Collector.Metrics;
 using BatchJob.Tests.Otlp.Proto.Collector.Trace;
 using Google.Protobuf;
@@ -15,7 +16,7 @@ namespace BatchJob.Tests.Otlp;
 /// <summary>
 /// A real OTLP receiver on 127.0.0.1 for the end-to-end tests: OTLP/gRPC on one random port
 /// (HTTP/2 cleartext, as a collector's 4317) and OTLP/HTTP protobuf on another (POST
-/// <c>/v1/traces</c> and <c>/v1/metrics</c>, as 4318). It decodes and keeps what arrives, and can
+/// <c>/v1/traces</c>, <c>/v1/metrics</c> and <c>/v1/logs</c>, as 4318). It decodes and keeps what arrives, and can
 /// misbehave on purpose: refuse the first requests of each signal (gRPC UNAVAILABLE / HTTP 503),
 /// answer late, hold trace exports until metrics arrive, or be stopped.
 /// </summary>
@@ -23,12 +24,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
 {
     internal const string TracesSignal = "traces";
     internal const string MetricsSignal = "metrics";
+    internal const string LogsSignal = "logs";
 
     private readonly WebApplication _app;
     private readonly ListenOptions _grpcListen;
     private readonly ListenOptions _httpListen;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<ReceivedMetric> _metrics = new();
+    private readonly ConcurrentQueue<ReceivedLog> _logs = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<IReadOnlyDictionary<string, string>> _headers = new();
     private readonly TaskCompletionSource _metricsArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -59,8 +62,10 @@ public sealed class OtlpReceiver : IAsyncDisposable
         _app = builder.Build();
         _app.MapGrpcService<TraceReceiverService>();
         _app.MapGrpcService<MetricsReceiverService>();
+        _app.MapGrpcService<LogsReceiverService>();
         _app.MapPost("/v1/traces", (RequestDelegate)(context => HandleHttpAsync(context, TracesSignal, ExportTraceServiceRequest.Parser, Accept, new ExportTraceServiceResponse())));
         _app.MapPost("/v1/metrics", (RequestDelegate)(context => HandleHttpAsync(context, MetricsSignal, ExportMetricsServiceRequest.Parser, Accept, new ExportMetricsServiceResponse())));
+        _app.MapPost("/v1/logs", (RequestDelegate)(context => HandleHttpAsync(context, LogsSignal, ExportLogsServiceRequest.Parser, Accept, new ExportLogsServiceResponse())));
         _grpcListen = grpc!;
         _httpListen = http!;
     }
@@ -89,15 +94,19 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public IReadOnlyList<ReceivedMetric> Metrics => [.. _metrics];
 
+    public IReadOnlyList<ReceivedLog> Logs => [.. _logs];
+
     /// <summary>The request headers (metadata) of every export request, names in lowercase.</summary>
     public IReadOnlyList<IReadOnlyDictionary<string, string>> RequestHeaders => [.. _headers];
 
-    /// <summary>Requests refused on purpose, both signals.</summary>
+    /// <summary>Requests refused on purpose, all signals.</summary>
     public int Refused => Volatile.Read(ref _refused);
 
     public int TraceRequests => _attempts.GetValueOrDefault(TracesSignal);
 
     public int MetricRequests => _attempts.GetValueOrDefault(MetricsSignal);
+
+    public int LogRequests => _attempts.GetValueOrDefault(LogsSignal);
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -171,6 +180,14 @@ public sealed class OtlpReceiver : IAsyncDisposable
         foreach (var metric in OtlpDecoding.Metrics(request))
         {
             _metrics.Enqueue(metric);
+        }
+    }
+
+    internal void Accept(ExportLogsServiceRequest request)
+    {
+        foreach (var log in OtlpDecoding.Logs(request))
+        {
+            _logs.Enqueue(log);
         }
     }
 

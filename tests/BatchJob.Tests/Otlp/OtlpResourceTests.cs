@@ -16,13 +16,15 @@ public sealed class OtlpResourceTests
         using var process = PublishedWorker.Start(OtlpRun.Environment(receiver, protocol,
             ("OTEL_SERVICE_NAME", "batch-inference-e2e"),
             ("APP_ENV", "ci"),
-            ("OTEL_RESOURCE_ATTRIBUTES", "team=ml,lab.run=e2e%20one")));
+            ("OTEL_RESOURCE_ATTRIBUTES", "team=ml,lab.run=e2e%20one"),
+            ("OTEL_LOGS_EXPORTER", "otlp")));
         var pid = (long)process.Id;
         var run = await PublishedWorker.CollectAsync(process, clock, TimeSpan.FromSeconds(60));
 
         run.ExitCode.Should().Be(0, run.ToString());
-        var resources = receiver.Spans.Select(s => s.Resource).Concat(receiver.Metrics.Select(m => m.Resource)).ToList();
-        resources.Should().HaveCountGreaterThan(6, "every span and metric arrives with its resource");
+        var resources = receiver.Spans.Select(s => s.Resource).Concat(receiver.Metrics.Select(m => m.Resource)).Concat(receiver.Logs.Select(l => l.Resource)).ToList();
+        resources.Should().HaveCountGreaterThan(6, "every span, metric and log record arrives with its resource");
+        receiver.Logs.Should().NotBeEmpty();
         foreach (var resource in resources)
         {
             resource["service.name"].Should().Be("batch-inference-e2e");
@@ -60,10 +62,10 @@ public sealed class OtlpResourceTests
     {
         await using var receiver = await OtlpReceiver.StartAsync();
 
-        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"));
+        var run = await OtlpRun.RunAsync(receiver, protocol, ("OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=lab%20secret,x-tenant=ml"), ("OTEL_LOGS_EXPORTER", "otlp"));
 
         run.ExitCode.Should().Be(0, run.ToString());
-        receiver.RequestHeaders.Should().HaveCountGreaterThanOrEqualTo(2, "at least one trace export and one metric export");
+        receiver.RequestHeaders.Should().HaveCountGreaterThanOrEqualTo(3, "at least one trace, one metric and one log export");
         foreach (var headers in receiver.RequestHeaders)
         {
             headers["x-api-key"].Should().Be("lab secret");

@@ -140,12 +140,14 @@ public sealed class BatchApplicationTests
             ["ENABLE_TELEMETRY"] = "true",
             ["OTEL_TRACES_EXPORTER"] = "none",
             ["OTEL_METRICS_EXPORTER"] = "none",
+            ["OTEL_LOGS_EXPORTER"] = "none",
         });
 
         code.Should().Be(ExitCode.Success);
         var init = lines.WithMessage("Initializing OpenTelemetry").Single();
         init.GetProperty("traces").GetBoolean().Should().BeFalse();
         init.GetProperty("metrics").GetBoolean().Should().BeFalse();
+        init.GetProperty("logs").GetBoolean().Should().BeFalse();
         lines.WithMessage("Record processed").Should().HaveCount(2)
             .And.OnlyContain(r => r.GetProperty("trace_id").GetString()!.Length == 32);
         lines.Should().NotContain(l => l.GetProperty("level").GetString() == "WARN", stdout);

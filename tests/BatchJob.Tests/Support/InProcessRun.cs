@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace BatchJob.Tests.Support;
 
 /// <summary>Runs <see cref="BatchApplication"/> in-process with a made-up environment; telemetry off unless asked.</summary>
-public static class InProcessRun
+internal static class InProcessRun
 {
     public static (ExitCode Code, IReadOnlyList<JsonElement> Lines, string Stdout) Run(
         IDictionary<string, string?> environment, string[]? args = null, CancellationToken cancellation = default)

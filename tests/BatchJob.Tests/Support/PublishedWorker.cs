@@ -77,6 +77,31 @@ public static class PublishedWorker
         return await CollectAsync(process, clock, timeout ?? TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Starts the worker, sends SIGTERM once it has logged more than <paramref name="records"/>
+    /// record lines, and gathers the whole run; also returns when the signal went out.
+    /// </summary>
+    public static async Task<(WorkerRun Run, TimeSpan Signalled)> TerminateMidBatchAsync(IReadOnlyDictionary<string, string?> environment, int records = 10)
+    {
+        _ = Executable;
+        var clock = Stopwatch.StartNew();
+        using var worker = Start(environment);
+        var lines = new List<string>();
+        while (await worker.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lines.Add(line);
+            if (line.Contains("\"Record processed\"", StringComparison.Ordinal) && lines.Count > records)
+            {
+                break;
+            }
+        }
+
+        var signalled = clock.Elapsed;
+        Signals.Send(worker.Id, Signals.SigTerm);
+        var rest = await CollectAsync(worker, clock, TimeSpan.FromSeconds(60));
+        return (rest with { StdoutLines = [.. lines, .. rest.StdoutLines] }, signalled);
+    }
+
     /// <summary>Waits for a started worker and gathers its output.</summary>
     public static async Task<WorkerRun> CollectAsync(Process process, Stopwatch clock, TimeSpan timeout)
     {

@@ -1,87 +1,24 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using System.Text;
-using System.Text.Json;
-using BatchJob.Logging;
-using BatchJob.Processing;
-using BatchJob.Telemetry;
-using BatchJob.Tests.Configuration;
 using BatchJob.Tests.Support;
-using Serilog;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Tests.Telemetry;
 
-/// <summary>The runner's spans, metrics and log lines, caught in-process with .NET's own listeners.</summary>
-public sealed class RecordTelemetryTests : IDisposable
+/// <summary>
+/// The runner's spans, log records, metrics and log lines, through the host the worker builds,
+/// caught with OpenTelemetry's in-memory exporter and MetricCollector.
+/// </summary>
+public sealed class RecordTelemetryTests
 {
-    private readonly BatchTelemetry _telemetry = new();
-    private readonly List<Activity> _spans = [];
-    private readonly ActivityListener _spanListener;
-    private readonly MeterListener _meterListener = new();
-    private readonly List<(string Name, Type Kind)> _instruments = [];
-    private readonly Dictionary<string, List<double>> _measurements = [];
-
-    public RecordTelemetryTests()
-    {
-        _spanListener = new ActivityListener
-        {
-            ShouldListenTo = source => ReferenceEquals(source, _telemetry.Source),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = _spans.Add,
-        };
-        ActivitySource.AddActivityListener(_spanListener);
-        _meterListener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (ReferenceEquals(instrument.Meter, _telemetry.Meter))
-            {
-                _instruments.Add((instrument.Name, instrument.GetType().GetGenericTypeDefinition()));
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meterListener.SetMeasurementEventCallback<double>((instrument, value, _, _) => Measure(instrument.Name, value));
-        _meterListener.SetMeasurementEventCallback<long>((instrument, value, _, _) => Measure(instrument.Name, value));
-        _meterListener.Start();
-    }
-
-    private void Measure(string name, double value)
-    {
-        if (!_measurements.TryGetValue(name, out var values))
-        {
-            _measurements[name] = values = [];
-        }
-
-        values.Add(value);
-    }
-
-    private (BatchResult Result, List<JsonElement> Lines) Run(string input, Dictionary<string, string?>? extra = null)
-    {
-        var env = new Dictionary<string, string?> { ["INPUT_PATH"] = InProcessRun.TempInput(input) };
-        foreach (var (key, value) in extra ?? [])
-        {
-            env[key] = value;
-        }
-
-        var options = TestConfig.Read(env);
-        using var stdout = new MemoryStream();
-        BatchResult result;
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero)).CreateLogger())
-        {
-            result = new BatchRunner(options, _telemetry, new BatchLog(logger)).Run(CancellationToken.None);
-        }
-
-        var lines = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
-        return (result, lines);
-    }
-
     [Fact]
     public void Every_record_line_carries_the_ids_of_its_own_process_record_span()
     {
-        var (_, lines) = Run("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": 2, \"features\": [4.0, 5.0, 6.0]}\n");
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": 2, \"features\": [4.0, 5.0, 6.0]}\n");
 
-        var records = lines.WithMessage("Record processed").ToList();
+        var records = run.Lines.WithMessage("Record processed").ToList();
         records.Should().HaveCount(2);
-        var recordSpans = _spans.Where(s => s.DisplayName == "process_record").ToList();
+        var recordSpans = run.Spans.Where(s => s.DisplayName == "process_record").ToList();
         recordSpans.Should().HaveCount(2);
         foreach (var (line, span) in records.Zip(recordSpans))
         {
@@ -95,22 +32,70 @@ public sealed class RecordTelemetryTests : IDisposable
             span.GetTagItem("memory_mb").Should().Be(512.0);
         }
 
-        var root = _spans.Single(s => s.DisplayName == "batch_job");
-        _spans.Where(s => s != root).Should().OnlyContain(s => s.ParentSpanId == root.SpanId && s.TraceId == root.TraceId);
+        // The providers exist before the first span: the root is there, and everything hangs off it.
+        var root = run.Spans.Single(s => s.DisplayName == "batch_job");
+        run.Spans.Where(s => s != root).Should().OnlyContain(s => s.ParentSpanId == root.SpanId && s.TraceId == root.TraceId);
+    }
+
+    [Fact]
+    public void Every_record_log_record_carries_the_ids_of_its_process_record_span_and_the_lines_fields()
+    {
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": \"b\", \"features\": [4.0, 5.0, 6.0]}\n");
+
+        var recordSpans = run.Spans.Where(s => s.DisplayName == "process_record").ToList();
+        var lines = run.Lines.WithMessage("Record processed").ToList();
+        var logs = run.LogRecords.Where(l => l.Body == "Record processed").ToList();
+        logs.Should().HaveCount(2);
+        foreach (var (log, (span, line)) in logs.Zip(recordSpans.Zip(lines)))
+        {
+            log.TraceId.Should().Be(span.TraceId);
+            log.SpanId.Should().Be(span.SpanId);
+            log.LogLevel.Should().Be(LogLevel.Information);
+            log.CategoryName.Should().Be("BatchJob");
+            var attributes = log.Attributes!.Where(a => a.Key != "{OriginalFormat}").ToDictionary(a => a.Key, a => a.Value);
+            attributes.Keys.Should().Equal("id", "prediction", "latency_ms", "cost_usd");
+            attributes["prediction"].Should().Be(line.GetProperty("prediction").GetDouble());
+            attributes["latency_ms"].Should().Be(line.GetProperty("latency_ms").GetDouble());
+            attributes["cost_usd"].Should().Be(line.GetProperty("cost_usd").GetDouble());
+        }
+
+        logs[0].Attributes!.Single(a => a.Key == "id").Value.Should().Be(1L);
+        logs[1].Attributes!.Single(a => a.Key == "id").Value.Should().Be("b");
+    }
+
+    [Fact]
+    public void Every_other_line_is_a_log_record_too_with_the_ids_of_the_span_it_was_written_in()
+    {
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1]}\n{\"id\": 7, \"features\": [\"x\"]}\n", new Dictionary<string, string?> { ["MAX_FAILED_RATIO"] = "1" });
+
+        var failed = run.LogRecords.Single(l => l.Body == "Record failed");
+        var line = run.Lines.WithMessage("Record failed").Single();
+        failed.LogLevel.Should().Be(LogLevel.Error);
+        failed.SpanId.ToHexString().Should().Be(line.GetProperty("span_id").GetString());
+        failed.Attributes.Should().Contain(new KeyValuePair<string, object?>("line", 2L))
+            .And.Contain(new KeyValuePair<string, object?>("id", 7L))
+            .And.Contain(new KeyValuePair<string, object?>("error", "features[0] must be a number, got a string"));
+
+        var starting = run.LogRecords.Single(l => l.Body == "Starting batch inference job");
+        starting.SpanId.Should().Be(run.Spans.Single(s => s.DisplayName == "read_input_data").SpanId);
+        var completed = run.LogRecords.Single(l => l.Body == "Batch job completed");
+        completed.SpanId.Should().Be(run.Spans.Single(s => s.DisplayName == "batch_complete").SpanId);
+        completed.SpanId.ToHexString().Should().Be(run.Lines.WithMessage("Batch job completed").Single().GetProperty("span_id").GetString());
+        run.LogRecords.Select(l => l.Body).Should().StartWith(["Initializing OpenTelemetry", "Starting batch inference job"]);
     }
 
     [Fact]
     public void A_failed_record_gets_an_error_span_and_an_error_line_with_the_same_ids()
     {
-        var (result, lines) = Run("{\"id\": 1, \"features\": [1]}\n{\"id\": 7, \"features\": [\"x\"]}\n");
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1]}\n{\"id\": 7, \"features\": [\"x\"]}\n", new Dictionary<string, string?> { ["MAX_FAILED_RATIO"] = "1" });
 
-        result.Summary.Failed.Should().Be(1);
-        var failed = lines.WithMessage("Record failed").Single();
+        run.Lines.WithMessage("Batch job completed").Single().GetProperty("summary").GetProperty("failed").GetInt64().Should().Be(1);
+        var failed = run.Lines.WithMessage("Record failed").Single();
         failed.GetProperty("level").GetString().Should().Be("ERROR");
         failed.GetProperty("line").GetInt64().Should().Be(2);
         failed.GetProperty("id").GetInt64().Should().Be(7);
         failed.GetProperty("error").GetString().Should().Be("features[0] must be a number, got a string");
-        var span = _spans.Single(s => s.SpanId.ToHexString() == failed.GetProperty("span_id").GetString());
+        var span = run.Spans.Single(s => s.SpanId.ToHexString() == failed.GetProperty("span_id").GetString());
         span.Status.Should().Be(ActivityStatusCode.Error);
         span.StatusDescription.Should().Be("features[0] must be a number, got a string");
         span.GetTagItem("record.line").Should().Be(2L);
@@ -119,9 +104,9 @@ public sealed class RecordTelemetryTests : IDisposable
     [Fact]
     public void The_six_contract_instruments_exist_with_their_kinds_and_measure_the_batch()
     {
-        var (result, _) = Run("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": 2, \"features\": [4.0, 5.0, 6.0]}\nbad\n", new() { ["MAX_FAILED_RATIO"] = "1" });
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": 2, \"features\": [4.0, 5.0, 6.0]}\nbad\n", new Dictionary<string, string?> { ["MAX_FAILED_RATIO"] = "1" });
 
-        _instruments.Should().BeEquivalentTo(new[]
+        run.Instruments.Should().BeEquivalentTo(new[]
         {
             ("batch_total_records", typeof(Counter<>)),
             ("record_latency_ms", typeof(Histogram<>)),
@@ -130,30 +115,28 @@ public sealed class RecordTelemetryTests : IDisposable
             ("cost_per_record_usd", typeof(Gauge<>)),
             ("cpu_utilization", typeof(Gauge<>)),
         });
-        var summary = result.Summary;
-        _measurements["batch_total_records"].Sum().Should().Be(summary.Successful).And.Be(2);
-        _measurements["record_latency_ms"].Should().HaveCount(2).And.Subject.Sum().Should().BeApproximately(summary.TotalLatencyMs, 1e-6);
-        _measurements["batch_processing_ms"].Should().Equal(summary.BatchProcessingMs);
-        _measurements["batch_cost_usd"].Should().Equal(summary.TotalCostUsd!.Value);
-        _measurements["cost_per_record_usd"].Should().Equal(summary.CostPerRecordUsd!.Value);
-        _measurements["cpu_utilization"].Should().Equal(summary.CpuUtilization);
+        var summary = run.Lines.WithMessage("Batch job completed").Single().GetProperty("summary");
+        run.RecordsProcessed.GetMeasurementSnapshot().Sum(m => m.Value).Should().Be(summary.GetProperty("successful").GetInt64()).And.Be(2);
+        run.RecordLatency.GetMeasurementSnapshot().Select(m => m.Value).Should().HaveCount(2)
+            .And.Subject.Sum().Should().BeApproximately(summary.GetProperty("total_latency_ms").GetDouble(), 1e-6);
+        Values(run.BatchProcessing).Should().Equal(summary.GetProperty("batch_processing_ms").GetDouble());
+        Values(run.BatchCost).Should().Equal(summary.GetProperty("total_cost_usd").GetDouble());
+        Values(run.CostPerRecord).Should().Equal(summary.GetProperty("cost_per_record_usd").GetDouble());
+        Values(run.CpuUtilization).Should().Equal(summary.GetProperty("cpu_utilization").GetDouble());
     }
 
     [Fact]
     public void With_cost_tracking_off_no_cost_is_logged_tagged_or_measured()
     {
-        var (result, lines) = Run("{\"id\": 1, \"features\": [1]}\n", new() { ["ENABLE_COST_TRACKING"] = "false" });
+        using var run = HostedRun.Run("{\"id\": 1, \"features\": [1]}\n", new Dictionary<string, string?> { ["ENABLE_COST_TRACKING"] = "false" });
 
-        lines.WithMessage("Record processed").Single().TryGetProperty("cost_usd", out _).Should().BeFalse();
-        _spans.Single(s => s.DisplayName == "process_record").GetTagItem("cost_usd").Should().BeNull();
-        result.Summary.TotalCostUsd.Should().BeNull();
-        _measurements.Should().NotContainKey("batch_cost_usd");
+        run.Lines.WithMessage("Record processed").Single().TryGetProperty("cost_usd", out _).Should().BeFalse();
+        run.Spans.Single(s => s.DisplayName == "process_record").GetTagItem("cost_usd").Should().BeNull();
+        run.LogRecords.Single(l => l.Body == "Record processed").Attributes!.Select(a => a.Key).Should().NotContain("cost_usd");
+        run.Lines.WithMessage("Batch job completed").Single().GetProperty("summary").TryGetProperty("total_cost_usd", out _).Should().BeFalse();
+        run.BatchCost.GetMeasurementSnapshot().Should().BeEmpty();
     }
 
-    public void Dispose()
-    {
-        _spanListener.Dispose();
-        _meterListener.Dispose();
-        _telemetry.Dispose();
-    }
+    private static IEnumerable<double> Values(Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<double> collector) =>
+        collector.GetMeasurementSnapshot().Select(m => m.Value);
 }

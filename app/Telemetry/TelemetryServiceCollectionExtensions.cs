@@ -1,0 +1,110 @@
+using BatchJob.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace BatchJob.Telemetry;
+
+/// <summary>The run's OpenTelemetry SDK, registered the OpenTelemetry.Extensions.Hosting way.</summary>
+internal static class TelemetryServiceCollectionExtensions
+{
+    private const int ScheduledDelayMs = 2000;
+    private const int MaxExportBatchSize = 512;
+
+    /// <summary>
+    /// One resource for every signal; traces from the batch's ActivitySource through the record
+    /// sampler; metrics from the batch's Meter plus .NET's own runtime metrics (GC, CPU, memory);
+    /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
+    /// reaches through <see cref="Logging.OtlpLogBridge"/>. Each signal whose exporter is otlp goes
+    /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
+    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE.
+    /// <see cref="TelemetryPipeline"/> (resolving it creates the providers) flushes them at the end.
+    /// </summary>
+    public static IServiceCollection AddBatchTelemetry(this IServiceCollection services, TelemetryOptions options, string appEnvironment, ShardOptions shard)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(shard);
+        if (options.ExportTraces || options.ExportMetrics || options.ExportLogs)
+        {
+            // The exporter reads its retry policy only from this variable; setting it here lets
+            // appsettings.json and .env choose it too. See README, "Telemetry delivery".
+            Environment.SetEnvironmentVariable(ConfigKeys.OtlpRetry, options.RetryOnFailure ? "in_memory" : null);
+        }
+
+        var sampler = new RecordSampler(options.Sampler, options.RemoteParent);
+        services.AddSingleton(sampler);
+        services.AddSingleton(_ => new OtlpExporters(options));
+        var batchSize = Math.Min(MaxExportBatchSize, options.MaxQueueSize);
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.Clear()
+                .AddService(options.ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3))
+                .AddTelemetrySdk()
+                .AddAttributes(ProcessAttributes(appEnvironment, shard))
+                .AddAttributes(options.ResourceAttributes))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(BatchTelemetry.Name).SetSampler(sampler);
+                if (options.ExportTraces)
+                {
+                    tracing.AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedSpans)
+                        .AddProcessor(sp => new BatchActivityExportProcessor(
+                            sp.GetRequiredService<OtlpExporters>().Traces!, options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize));
+                }
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(BatchTelemetry.Name).AddRuntimeInstrumentation();
+                if (options.ExportMetrics)
+                {
+                    metrics.AddReader(sp => new PeriodicExportingMetricReader(
+                        sp.GetRequiredService<OtlpExporters>().Metrics!, options.MetricExportIntervalMs, options.ExportTimeoutMs));
+                }
+            });
+
+        if (options.ExportLogs)
+        {
+            telemetry.WithLogging(
+                logging => logging
+                    .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedLogs)
+                    .AddProcessor(sp => new BatchLogRecordExportProcessor(
+                        sp.GetRequiredService<OtlpExporters>().Logs!, options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize))
+                    .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().Logs!.ProviderHandoff),
+                logOptions => logOptions.IncludeFormattedMessage = false);
+            services.AddSingleton(sp => new Logging.OtlpLogBridge(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BatchTelemetry.Name)));
+        }
+
+        services.AddSingleton(sp => new TelemetryPipeline(
+            options,
+            sp.GetRequiredService<TracerProvider>(),
+            sp.GetRequiredService<MeterProvider>(),
+            options.ExportLogs ? sp.GetRequiredService<LoggerProvider>() : null,
+            sp.GetRequiredService<OtlpExporters>()));
+        return services;
+    }
+
+    private static Dictionary<string, object> ProcessAttributes(string appEnvironment, ShardOptions shard)
+    {
+        var process = Environment.ProcessPath is { } path ? Path.GetFileName(path) : "BatchJob";
+        var attributes = new Dictionary<string, object>
+        {
+            ["deployment.environment.name"] = appEnvironment,
+            ["host.name"] = Environment.MachineName,
+            ["process.pid"] = (long)Environment.ProcessId,
+            ["process.executable.name"] = process,
+            ["process.runtime.name"] = ".NET",
+            ["process.runtime.version"] = Environment.Version.ToString(),
+        };
+        if (shard.IsSharded)
+        {
+            // On the resource, every span and metric point of this pod carries its shard at no per-record cost.
+            attributes["shard.index"] = (long)shard.Index;
+            attributes["shard.count"] = (long)shard.Count;
+        }
+
+        return attributes;
+    }
+}
