@@ -3,7 +3,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
 
-/// <summary>setup.md's shell pipelines that read the worker's logs, run for real on the worker's real output.</summary>
+/// <summary>The guide's shell pipelines that read the worker's logs, run for real on the worker's real output.</summary>
 public sealed class SetupCommandTests
 {
     [Fact]
@@ -35,11 +35,13 @@ public sealed class SetupCommandTests
     [Fact]
     public async Task The_trace_context_demo_in_setup_md_prints_what_the_guide_says()
     {
-        // The bash block that starts with TRACEPARENT=..., continuation lines joined, run with the published worker for `dotnet run --project app --`.
-        var block = SetupGuide.Blocks().Where(b => b.Language == "bash").Select(b => string.Join('\n', b.Lines))
+        // The bash block that starts with TRACEPARENT=... (in docs/otlp.md, which setup.md links), continuation lines
+        // joined, run with the published worker for `dotnet run --project app --`.
+        var blocks = SetupGuide.Blocks(Repo.Read("docs", "otlp.md"));
+        var block = blocks.Where(b => b.Language == "bash").Select(b => string.Join('\n', b.Lines))
             .Should().ContainSingle(b => b.StartsWith("TRACEPARENT=", StringComparison.Ordinal)).Subject;
         var script = block.Replace("dotnet run --project app --", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal);
-        var expected = SetupGuide.Blocks()
+        var expected = blocks
             .SkipWhile(b => !(b.Language == "bash" && string.Join('\n', b.Lines) == block)).Skip(1).First().Lines
             .Where(l => l.Length > 0).Select(l => l.Trim());
 

@@ -4,20 +4,31 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
 
-/// <summary>setup.md taken apart: its fenced code blocks, and the shell commands in its bash blocks.</summary>
+/// <summary>
+/// setup.md taken apart: its fenced code blocks, and the shell commands in its bash blocks. The
+/// overloads that take a text do the same for any of the guide's markdown files (docs/*.md).
+/// </summary>
 public static partial class SetupGuide
 {
     private static readonly Lazy<string> Source = new(() => Repo.Read("setup.md"));
 
     public static string Text => Source.Value;
 
-    /// <summary>Every fenced block as (language, lines); the language is empty for a plain fence.</summary>
-    public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks()
+    /// <summary>Repository-relative paths of setup.md and the docs it links to (docs/*.md).</summary>
+    public static IReadOnlyList<string> GuideFiles =>
+        [.. Directory.GetFiles(Repo.File("docs"), "*.md").Order(StringComparer.Ordinal).Select(f => "docs/" + Path.GetFileName(f)).Prepend("setup.md")];
+
+    /// <summary>Every fenced block of setup.md as (language, lines); the language is empty for a plain fence.</summary>
+    public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks() => Blocks(Text);
+
+    /// <summary>Every fenced block of <paramref name="markdown"/> as (language, lines).</summary>
+    public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks(string markdown)
     {
+        ArgumentNullException.ThrowIfNull(markdown);
         var blocks = new List<(string, IReadOnlyList<string>)>();
         string? language = null;
         var lines = new List<string>();
-        foreach (var line in Text.Split('\n'))
+        foreach (var line in markdown.Split('\n'))
         {
             if (line.StartsWith("```", StringComparison.Ordinal))
             {
@@ -45,13 +56,16 @@ public static partial class SetupGuide
     /// The commands of the bash blocks and of inline code spans, each split at pipes and &amp;&amp; into simple commands and
     /// tokenized like a shell would (quotes removed); comments and continuations handled.
     /// </summary>
-    public static IReadOnlyList<IReadOnlyList<string>> Commands()
+    public static IReadOnlyList<IReadOnlyList<string>> Commands() => Commands(Text);
+
+    /// <summary>The commands of <paramref name="markdown"/>'s bash blocks and inline kubectl/kind/docker spans.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> Commands(string markdown)
     {
         var commands = new List<IReadOnlyList<string>>();
-        foreach (var (_, lines) in Blocks().Where(b => b.Language == "bash"))
+        foreach (var (_, lines) in Blocks(markdown).Where(b => b.Language == "bash"))
         {
             var joined = string.Join('\n', lines).Replace("\\\n", " ", StringComparison.Ordinal);
-            foreach (var line in joined.Split('\n'))
+            foreach (var line in LogicalLines(joined))
             {
                 var text = Comment().Replace(line, string.Empty).Trim();
                 if (text.Length == 0 || text.StartsWith('#'))
@@ -67,12 +81,32 @@ public static partial class SetupGuide
         }
 
         // Commands quoted inline in the prose (`kubectl ...`) count too.
-        foreach (var match in InlineCommand().Matches(Text).Cast<Match>())
+        foreach (var match in InlineCommand().Matches(markdown).Cast<Match>())
         {
             commands.AddRange(Tokenize(match.Groups[1].Value));
         }
 
         return commands;
+    }
+
+    /// <summary>Lines, except that a quoted string going on over several lines (a jq program) stays in one.</summary>
+    private static IEnumerable<string> LogicalLines(string text)
+    {
+        var pending = string.Empty;
+        foreach (var line in text.Split('\n'))
+        {
+            pending = pending.Length == 0 ? line : pending + " " + line;
+            if (pending.Count(c => c == '\'') % 2 == 0 && pending.Count(c => c == '"') % 2 == 0)
+            {
+                yield return pending;
+                pending = string.Empty;
+            }
+        }
+
+        if (pending.Length > 0)
+        {
+            yield return pending;
+        }
     }
 
     /// <summary>Splits a command line into simple commands (at |, &amp;&amp;, ;) of unquoted tokens.</summary>

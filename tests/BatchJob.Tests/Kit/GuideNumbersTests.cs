@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using BatchJob.Tests.Support;
+
+namespace BatchJob.Tests.Kit;
+
+/// <summary>
+/// Numbers in the guide's expected outputs that come from real runs stay what a run gives: the
+/// test counts of its <c>dotnet test</c> summaries, and the delivery counts of its
+/// <c>Telemetry not fully delivered</c> lines.
+/// </summary>
+public sealed partial class GuideNumbersTests
+{
+    [Fact]
+    public void Every_dotnet_test_summary_in_setup_md_counts_the_tests_its_command_runs()
+    {
+        var blocks = SetupGuide.Blocks();
+        var checkedCommands = 0;
+        for (var i = 0; i < blocks.Count - 1; i++)
+        {
+            if (blocks[i].Language != "bash" || blocks[i].Lines.SingleOrDefault(l => l.StartsWith("dotnet test", StringComparison.Ordinal)) is not { } command)
+            {
+                continue;
+            }
+
+            var filter = FilterText().Match(command);
+            var expected = TestInventory.Count(filter.Success ? filter.Groups[1].Value : null);
+            var summary = blocks[i + 1].Lines.Select(l => Summary().Match(l)).Single(m => m.Success);
+            int.Parse(summary.Groups["passed"].Value, CultureInfo.InvariantCulture).Should().Be(expected, $"'{command}' runs {expected} tests");
+            int.Parse(summary.Groups["total"].Value, CultureInfo.InvariantCulture).Should().Be(expected, $"'{command}' runs {expected} tests");
+            checkedCommands++;
+        }
+
+        checkedCommands.Should().BeGreaterThanOrEqualTo(2, "setup.md shows the whole suite and one filtered run");
+        TestInventory.Count(null).Should().BeGreaterThan(TestInventory.Count("CostModelTests"));
+    }
+
+    [Fact]
+    public async Task Delivery_counts_in_every_WARN_example_are_what_a_sample_run_reports()
+    {
+        // The local sample, and the sample with the Job's pod environment: both with nothing listening
+        // on the endpoint, the case every WARN example in the docs shows.
+        var local = await WarnOfAsync(new Dictionary<string, string?>());
+        var template = Manifests.PodTemplate("Job", Manifests.JobName);
+        var pod = await WarnOfAsync(PodEnvironment.Build(template, Manifests.BatchContainer, Manifests.JobName + "-x7k2p", Manifests.JobName, Manifests.Namespace)
+            .ToDictionary(e => e.Key, e => (string?)e.Value));
+
+        var shown = 0;
+        foreach (var file in SetupGuide.GuideFiles.Append("README.md"))
+        {
+            foreach (var (language, lines) in SetupGuide.Blocks(Repo.Read(file)))
+            {
+                var text = string.Join('\n', lines);
+                if (language != "json" || !text.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var inCluster = text.Contains("\"endpoint\":\"http://otel-collector-paid:", StringComparison.Ordinal);
+                var real = inCluster ? pod : local;
+                var counts = DeliveryCount().Matches(text).ToList();
+                counts.Should().Contain(m => m.Groups[1].Value == "spans_total", $"{file} shows the spans a run sends");
+                foreach (var count in counts)
+                {
+                    real.Should().ContainKey(count.Groups[1].Value, $"{file} shows a field the worker prints");
+                    count.Groups[2].Value.Should().Be(real[count.Groups[1].Value], $"{file}: {count.Groups[1].Value} of a sample run {(inCluster ? "with the pod's environment" : "run locally")}");
+                }
+
+                shown++;
+            }
+        }
+
+        shown.Should().BeGreaterThanOrEqualTo(2, "setup.md shows the WARN line of a local run and the guide's troubleshooting shows the pod's");
+    }
+
+    /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>
+    private static async Task<Dictionary<string, string>> WarnOfAsync(Dictionary<string, string?> environment)
+    {
+        // Nothing listens on port 9, and a short flush bound keeps the run quick.
+        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        environment["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
+        var run = await PublishedWorker.RunAsync(environment);
+        run.ExitCode.Should().Be(0, run.ToString());
+        var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
+        return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+    }
+
+    [GeneratedRegex("--filter \"FullyQualifiedName~([^\"]+)\"")]
+    private static partial Regex FilterText();
+
+    [GeneratedRegex(@"Failed:\s+0, Passed:\s+(?<passed>\d+), Skipped:\s+0, Total:\s+(?<total>\d+),")]
+    private static partial Regex Summary();
+
+    [GeneratedRegex("\"([a-z]+_(?:total|lost|dropped))\":(\\d+)")]
+    private static partial Regex DeliveryCount();
+}
