@@ -11,19 +11,19 @@
 #   sizes    the native binary (and gzipped, about what a registry layer costs), the JIT publish
 #            folder, and any .dbg/.pdb in the AOT output (the Dockerfile copies named files only)
 #   sample   the bundled two-record input with the lab defaults, telemetry exported to the local
-#            OTLP sink (bench/otlp_sink.py), start to exit in ms (date +%s%N around the
-#            process, from inside its cgroup),
-#            without a quota and under CFS quotas of 250m/500m/1000m (cgroup v1 `cpu` or v2
-#            `cpu.max`, period 100 ms, as Kubernetes enforces limits.cpu; needs root), and the
-#            peak RSS (getrusage ru_maxrss of the worker, via /usr/bin/time %M)
-#   1M rows  rounds of: the guide's Python, jq, lab-default and throughput for jit and aot;
-#            records/s from the median wall time, ratios to the medians of Python and jq; spans dropped read from the worker's own summary (stdout kept this
-#            time; the timed runs write stdout to /dev/null like bench/run.sh)
+#            OTLP sink (bench/otlp_sink.py): start to exit in ms (date +%s%N around the process,
+#            from inside its cgroup) without a quota and under CFS quotas of 250m/500m/1000m
+#            (cgroup v1 `cpu` or v2 `cpu.max`, period 100 ms, as Kubernetes enforces limits.cpu;
+#            needs root), and the peak RSS (ru_maxrss of the worker, via /usr/bin/time %M)
+#   1M rows  rounds of: the guide's Python, jq, lab-default and throughput for jit and aot, stdout
+#            to /dev/null as in bench/run.sh; records/s from the median wall time, ratios to the
+#            medians of Python and jq. Then spans dropped at 1M with the lab defaults, from the
+#            worker's own summary, in untimed runs that keep its stdout.
 #
-# Environment: SAMPLES (default 9 per build and quota), ROUNDS (default 5) of the 1M rows,
-# DROPS (default 3) runs per build counting spans dropped,
-# RECORDS (default 1000000), LIMITS (default "250 500 1000"), SINK_PORT (default 4318),
-# SKIP_BIG=1 to measure sizes and the sample only, PUBLISH=0 to reuse bench/out/jit and bench/out/aot.
+# Environment: SAMPLES (default 9 per build and quota), ROUNDS (default 5) of the 1M rows, DROPS
+# (default 3) runs per build counting spans dropped, RECORDS (default 1000000), LIMITS (default
+# "250 500 1000"), SINK_PORT (default 4318), SKIP_BIG=1 for sizes and the sample only, PUBLISH=0
+# to reuse bench/out/jit and bench/out/aot.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
