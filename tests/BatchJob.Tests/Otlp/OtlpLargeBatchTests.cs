@@ -45,6 +45,26 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         receiver.Metrics.Single(m => m.Name == "batch_total_records").Points.Single().Value.Should().Be(Records);
     }
 
+    [Theory]
+    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
+    public async Task Small_span_queue_and_a_collector_that_keeps_up_the_batch_waits_for_it_and_drops_nothing(string protocol)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // A slow but healthy collector: each export takes 5 ms more, so 20,004 spans through a queue
+        // of 64 outrun the exporter by far; without backpressure most of them are dropped.
+        receiver.ResponseDelay = TimeSpan.FromMilliseconds(5);
+
+        // The flush bound only catches a hang; what is tested is that nothing is dropped.
+        var run = await OtlpRun.RunAsync(receiver, protocol,
+            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "64"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "50000"));
+        output.WriteLine($"{protocol}: {Records} records, queue 64, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
+        receiver.Spans.Should().HaveCount(Spans);
+        receiver.Spans.Select(s => s.SpanId).Distinct().Should().HaveCount(Spans);
+    }
+
     [Fact]
     public async Task Span_queue_follows_OTEL_BSP_MAX_QUEUE_SIZE_a_queue_as_large_as_the_batch_drops_nothing()
     {
