@@ -22,6 +22,7 @@ internal sealed class ExportGate
     private long _finished;
     private int _lastResult = -1;
     private bool _stalled;
+    private long _waits;
 
     /// <param name="capacity">The export queue's size; the gate never admits more than this beyond what the exporter finished.</param>
     /// <param name="waitTimeoutMs">The longest one wait for the exporter lasts (the export timeout: an export takes no longer).</param>
@@ -45,7 +46,7 @@ internal sealed class ExportGate
     public long Pending => Volatile.Read(ref _admitted) - Volatile.Read(ref _finished);
 
     /// <summary>Times the producer waited for the exporter.</summary>
-    public long Waits { get; private set; }
+    public long Waits => Volatile.Read(ref _waits);
 
     /// <summary>
     /// Called before an item goes to the queue: true to enqueue it, false when it is dropped.
@@ -88,7 +89,7 @@ internal sealed class ExportGate
                 if (!waited)
                 {
                     waited = true;
-                    Waits++;
+                    Interlocked.Increment(ref _waits);
                 }
 
                 // Woken by every finished export; the timeout restarts only after progress.
