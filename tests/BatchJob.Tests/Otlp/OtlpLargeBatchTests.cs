@@ -49,6 +49,30 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         receiver.Metrics.Single(m => m.Name == "batch_total_records").Points.Single().Value.Should().Be(Records);
     }
 
+    [Fact]
+    public async Task Tiny_span_queue_and_no_collector_the_run_does_not_wait_for_a_failing_exporter_and_every_span_is_counted_lost()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await receiver.StopAsync();
+
+        // Retry on (the default): each refused export fails at its 2 s timeout. The batch waits at
+        // most once, for the first export, and not at all once exports fail. The flush bound leaves
+        // room for the last two exports to fail, so the drops are known (flushed_in_time).
+        var run = await OtlpRun.RunAsync(receiver, "grpc",
+            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "8"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "10000"));
+        output.WriteLine($"grpc: {Records} records, queue 8, receiver down, run took {run.Elapsed.TotalMilliseconds:0} ms");
+
+        run.ExitCode.Should().Be(0, run.ToString());
+        run.Summary.GetProperty("successful").GetInt64().Should().Be(Records);
+        var warn = run.WithMessage("Telemetry not fully delivered").Should().ContainSingle(run.ToString()).Subject;
+        warn.GetProperty("spans_lost").GetInt64().Should().Be(Spans);
+        warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
+        // Had the batch waited for each failing export (2 s for 6 spans), it would not finish in
+        // the harness's minute; not waiting, it admits 8 spans and 6 more per failed export.
+        warn.GetProperty("spans_dropped").GetInt64().Should().BeGreaterThanOrEqualTo(Spans - 248);
+    }
+
     [Theory]
     [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
     public async Task Small_span_queue_and_a_collector_that_keeps_up_the_batch_waits_for_it_and_drops_nothing(string protocol)
