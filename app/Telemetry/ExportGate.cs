@@ -50,7 +50,9 @@ internal sealed class ExportGate
 
     /// <summary>
     /// Called before an item goes to the queue: true to enqueue it, false when it is dropped.
-    /// Below the high-water mark this is one read, a compare and an increment; no allocation.
+    /// Below the high-water mark this is two reads, a compare and an increment; no allocation.
+    /// Producers racing there overshoot the mark by at most one item each, far below the queue's
+    /// last quarter (the batch ends its spans on one thread).
     /// </summary>
     public bool TryAdmit()
     {
