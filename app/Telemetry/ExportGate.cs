@@ -6,8 +6,8 @@ namespace BatchJob.Telemetry;
 /// admitted minus finished is an upper bound of what the queue and the export in flight hold.
 /// At the high-water mark (3/4 of the queue) it makes the producer wait for the exporter while the
 /// exporter is succeeding (or has not finished an export yet), instead of letting the queue drop;
-/// it never waits while the latest export failed (collector down), and a wait that reaches the
-/// export timeout marks the exporter stalled: no more waiting until an export succeeds again, so
+/// it never waits while the latest export failed (collector down), and a wait that reaches its
+/// bound (the export timeout, capped by the flush bound) marks the exporter stalled: no more waiting until an export succeeds again, so
 /// telemetry can slow a batch but never hang it. Not waiting, it admits an item while there is
 /// room and otherwise drops it here, so the SDK's queue never overflows behind its back and
 /// ended - finished stays the exact count of dropped items.
@@ -25,7 +25,7 @@ internal sealed class ExportGate
     private long _waits;
 
     /// <param name="capacity">The export queue's size; the gate never admits more than this beyond what the exporter finished.</param>
-    /// <param name="waitTimeoutMs">The longest one wait for the exporter lasts (the export timeout: an export takes no longer).</param>
+    /// <param name="waitTimeoutMs">The longest one wait for the exporter lasts.</param>
     public ExportGate(int capacity, int waitTimeoutMs)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
