@@ -9,9 +9,10 @@ namespace BatchJob.Telemetry;
 /// its provider (and with it the resource: service.name, process.pid ...) only to the exporter it
 /// was given, so an exporter wrapped inside another would send every span with an empty resource.
 /// </summary>
-internal sealed class CountingOtlpTraceExporter(OtlpExporterOptions options) : OtlpTraceExporter(options)
+/// <param name="gate">The backpressure in front of this exporter's queue, told of every export.</param>
+internal sealed class CountingOtlpTraceExporter(OtlpExporterOptions options, ExportGate? gate = null) : OtlpTraceExporter(options)
 {
-    public DeliveryCounter Delivery { get; } = new();
+    public DeliveryCounter Delivery { get; } = new(gate);
 
     public override ExportResult Export(in Batch<Activity> activityBatch)
     {

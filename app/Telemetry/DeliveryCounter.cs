@@ -6,7 +6,8 @@ namespace BatchJob.Telemetry;
 /// What an exporter delivered and what it could not, so the run can say truthfully what reached
 /// the collector instead of assuming it all did.
 /// </summary>
-internal sealed class DeliveryCounter
+/// <param name="gate">Told after each export what the exporter finished, so a producer waiting at a full queue wakes up.</param>
+internal sealed class DeliveryCounter(ExportGate? gate = null)
 {
     private long _exported;
     private long _failed;
@@ -37,6 +38,7 @@ internal sealed class DeliveryCounter
 
         Interlocked.Add(ref result == ExportResult.Success ? ref _exported : ref _failed, items);
         Volatile.Write(ref _lastResult, result == ExportResult.Success ? 1 : 0);
+        gate?.Finished(items, result == ExportResult.Success);
         return result;
     }
 }

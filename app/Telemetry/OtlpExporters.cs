@@ -12,12 +12,18 @@ internal sealed class OtlpExporters
     public OtlpExporters(TelemetryOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Traces = options.ExportTraces ? new(ExporterOptions(options, "v1/traces")) : null;
+        // A wait for a busy exporter lasts at most one export's timeout (an export takes no longer
+        // without retries), and never longer than the flush bound the user gave telemetry.
+        SpanGate = new ExportGate(options.MaxQueueSize, Math.Min(options.ExportTimeoutMs, options.FlushTimeoutMs));
+        Traces = options.ExportTraces ? new(ExporterOptions(options, "v1/traces"), SpanGate) : null;
         Metrics = options.ExportMetrics ? new(ExporterOptions(options, "v1/metrics")) : null;
         Logs = options.ExportLogs ? new(ExporterOptions(options, "v1/logs")) : null;
     }
 
     public CountingOtlpTraceExporter? Traces { get; }
+
+    /// <summary>The backpressure in front of the span export queue.</summary>
+    public ExportGate SpanGate { get; }
 
     public CountingOtlpMetricExporter? Metrics { get; }
 

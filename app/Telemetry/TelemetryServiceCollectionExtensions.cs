@@ -21,7 +21,8 @@ internal static class TelemetryServiceCollectionExtensions
     /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
     /// reaches through <see cref="Logging.OtlpLogBridge"/>. Each signal whose exporter is otlp goes
     /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
-    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE.
+    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE, and
+    /// the span queue an <see cref="ExportGate"/>: the batch waits for an exporter that keeps up.
     /// <see cref="TelemetryPipeline"/> (resolving it creates the providers) flushes them at the end.
     /// </summary>
     public static IServiceCollection AddBatchTelemetry(this IServiceCollection services, TelemetryOptions options, string appEnvironment, ShardOptions shard)
@@ -51,8 +52,9 @@ internal static class TelemetryServiceCollectionExtensions
                 if (options.ExportTraces)
                 {
                     tracing.AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedSpans)
-                        .AddProcessor(sp => new BatchActivityExportProcessor(
-                            sp.GetRequiredService<OtlpExporters>().Traces!, options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize));
+                        .AddProcessor(sp => new GatedActivityExportProcessor(
+                            sp.GetRequiredService<OtlpExporters>().Traces!, sp.GetRequiredService<OtlpExporters>().SpanGate,
+                            options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, Math.Min(batchSize, ExportGate.HighWaterMark(options.MaxQueueSize))));
                 }
             })
             .WithMetrics(metrics =>

@@ -1,0 +1,103 @@
+using BatchJob.Telemetry;
+
+namespace BatchJob.Tests.Telemetry;
+
+/// <summary>
+/// The backpressure in front of the span export queue, driven step by step: the exporter's
+/// progress is simulated with <see cref="ExportGate.Finished"/>, and a waiting producer is observed
+/// through <see cref="ExportGate.Waits"/>, never through elapsed time.
+/// </summary>
+public sealed class ExportGateTests
+{
+    private const int Capacity = 8; // high-water mark 6
+    private const int NoTimeout = 60_000; // only catches a hang: every wait here ends by an export
+
+    [Fact]
+    public void Below_the_high_water_mark_every_item_is_admitted_without_waiting()
+    {
+        var gate = new ExportGate(Capacity, NoTimeout);
+
+        Enumerable.Range(0, 6).Select(_ => gate.TryAdmit()).ToList().Should().AllBeEquivalentTo(true);
+
+        gate.Pending.Should().Be(6);
+        gate.Waits.Should().Be(0);
+        ExportGate.HighWaterMark(Capacity).Should().Be(6);
+        ExportGate.HighWaterMark(2048).Should().Be(1536);
+        ExportGate.HighWaterMark(1).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task At_the_high_water_mark_the_producer_waits_for_an_exporter_that_has_not_failed_and_goes_on_when_it_delivers()
+    {
+        var gate = new ExportGate(Capacity, NoTimeout);
+        Fill(gate, 6);
+
+        var producer = Task.Run(gate.TryAdmit);
+        // Waits is counted inside the gate's lock, before the wait releases it, so once it reads 1
+        // the export below cannot slip in before the producer waits.
+        SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue("the producer must wait at a nearly full queue");
+        producer.IsCompleted.Should().BeFalse();
+
+        gate.Finished(6, succeeded: true);
+
+        (await producer.WaitAsync(TimeSpan.FromMilliseconds(NoTimeout))).Should().BeTrue("the export made room");
+        gate.Pending.Should().Be(1);
+        gate.Waits.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_waiting_producer_stops_waiting_when_the_exporter_fails_and_the_queue_still_has_room()
+    {
+        var gate = new ExportGate(Capacity, NoTimeout);
+        Fill(gate, 6);
+        var producer = Task.Run(gate.TryAdmit);
+        SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue();
+
+        gate.Finished(0, succeeded: false);
+
+        (await producer.WaitAsync(TimeSpan.FromMilliseconds(NoTimeout))).Should().BeTrue("6 pending leave two places in a queue of 8");
+        gate.TryAdmit().Should().BeTrue("the last place, without waiting for a failing exporter");
+        gate.TryAdmit().Should().BeFalse("the queue is full and the collector is down: dropped");
+        gate.Pending.Should().Be(Capacity);
+        gate.Waits.Should().Be(1);
+    }
+
+    [Fact]
+    public void While_the_last_export_failed_nothing_waits_and_what_the_queue_cannot_hold_is_dropped()
+    {
+        var gate = new ExportGate(Capacity, NoTimeout);
+        gate.TryAdmit().Should().BeTrue();
+        gate.Finished(1, succeeded: false);
+
+        var admitted = Enumerable.Range(0, 20).Count(_ => gate.TryAdmit());
+
+        admitted.Should().Be(Capacity, "the queue holds 8 and the collector is down: the rest are dropped");
+        gate.Pending.Should().Be(Capacity);
+        gate.Waits.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_wait_that_times_out_marks_the_exporter_stalled_until_an_export_succeeds()
+    {
+        // A zero timeout: the wait ends at once, as a stuck exporter's wait ends at the export timeout.
+        var gate = new ExportGate(Capacity, waitTimeoutMs: 0);
+        Fill(gate, 6);
+
+        Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(2, "after the wait only the queue's free places are admitted");
+        gate.Waits.Should().Be(1, "a stalled exporter is waited for once, not once per item");
+
+        gate.Finished(4, succeeded: true);
+        Fill(gate, 2);
+        gate.Waits.Should().Be(1, "below the high-water mark nothing waits");
+        gate.TryAdmit().Should().BeTrue();
+        gate.Waits.Should().Be(2, "an exporter that delivered again is waited for again");
+    }
+
+    private static void Fill(ExportGate gate, int items)
+    {
+        for (var i = 0; i < items; i++)
+        {
+            gate.TryAdmit().Should().BeTrue();
+        }
+    }
+}
