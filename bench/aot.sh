@@ -55,16 +55,9 @@ declare -A exe=([jit]=$out/jit/BatchJob [aot]=$out/aot/BatchJob)
 # shellcheck source=bench/sink.sh
 source "$here/sink.sh"
 
-if [[ -w /sys/fs/cgroup/cpu ]]; then
-    cgroot=/sys/fs/cgroup/cpu
-    cgversion=1
-elif [[ -w /sys/fs/cgroup/cgroup.subtree_control ]] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
-    cgroot=/sys/fs/cgroup
-    cgversion=2
-    echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
-else
-    cgroot=""
-    cgversion=none
+# shellcheck source=bench/cgroup.sh
+source "$here/cgroup.sh"
+if [[ -z $cgroot ]]; then
     echo "no writable cgroup cpu controller (run as root): sample without a quota only" >&2
     limits=""
 fi
@@ -80,14 +73,7 @@ stats() { sort -n | awk '{v[NR] = $1} END {m = (NR % 2 ? v[(NR + 1) / 2] : (v[NR
 sample_once() {
     local build=$1 limit=$2 cg=""
     if [[ $limit != none ]]; then
-        cg=$cgroot/batchjob-aot-$limit-$$
-        mkdir "$cg"
-        if [[ $cgversion == 1 ]]; then
-            echo 100000 >"$cg/cpu.cfs_period_us"
-            echo $((limit * 100)) >"$cg/cpu.cfs_quota_us"
-        else
-            echo "$((limit * 100)) 100000" >"$cg/cpu.max"
-        fi
+        cg=$(cgroup_with_quota "batchjob-aot-$limit-$$" "$limit")
     fi
     # shellcheck disable=SC2016 # expanded by the inner shell
     (cd "$out" && sh -c '

@@ -26,15 +26,9 @@ fi
 input=$out/throttle-$records.jsonl
 python3 "$here/gen_input.py" "$records" "$input"
 
-if [[ -w /sys/fs/cgroup/cpu ]]; then
-    cgroot=/sys/fs/cgroup/cpu
-    version=1
-elif [[ -w /sys/fs/cgroup/cgroup.subtree_control ]] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
-    cgroot=/sys/fs/cgroup
-    version=2
-    echo +cpu >/sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
-else
-    cgroot=""
+# shellcheck source=bench/cgroup.sh
+source "$here/cgroup.sh"
+if [[ -z $cgroot ]]; then
     echo "no writable cgroup cpu controller: running unthrottled only" >&2
     limits=""
 fi
@@ -46,14 +40,7 @@ run() {
     local cmd=(env -i PATH="$PATH" ENABLE_TELEMETRY=false LOG_RECORDS=false CPU_BURN_MS="$burn"
         CPU_LIMIT="$cpu" CPU_REQUEST="$cpu" INPUT_PATH="$input" "$worker")
     if [[ -n $cgroot && $millicores != none ]]; then
-        cg=$cgroot/batchjob-throttle-$millicores-$$
-        mkdir "$cg"
-        if [[ $version == 1 ]]; then
-            echo 100000 >"$cg/cpu.cfs_period_us"
-            echo $((millicores * 100)) >"$cg/cpu.cfs_quota_us"
-        else
-            echo "$((millicores * 100)) 100000" >"$cg/cpu.max"
-        fi
+        cg=$(cgroup_with_quota "batchjob-throttle-$millicores-$$" "$millicores")
         summary=$(sh -c 'echo $$ > "$1/cgroup.procs"; shift; exec "$@"' sh "$cg" "${cmd[@]}" | grep '"Batch job completed"')
         rmdir "$cg"
     else
@@ -67,7 +54,7 @@ print("%.1f %s %.3g %s" % (s["avg_latency_ms"], format(round(per_hour), ","), s[
 ' <<<"$summary"
 }
 
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), cgroup v${version:-none}, $records records, CPU_BURN_MS=$burn"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), cgroup v$cgversion, $records records, CPU_BURN_MS=$burn"
 echo
 echo "| CPU limit | avg latency ms | records/hour | cost/record USD | cpu_utilization |"
 echo "| --- | ---: | ---: | ---: | ---: |"
