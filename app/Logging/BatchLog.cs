@@ -86,8 +86,8 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         List<(string, object?)> fields =
         [
             ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)),
-            ("spans_lost", delivery.SpansLost),
-            ("spans_total", delivery.SpansEnded),
+            ("spans_lost", delivery.Spans.Lost),
+            ("spans_total", delivery.Spans.Ended),
             ("spans_dropped", delivery.SpansDropped),
         ];
         if (delivery.Logs is { } logs)

@@ -28,13 +28,11 @@ internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider
         var metricExporter = exporters.Metrics;
         var logExporter = exporters.Logs;
         return new TelemetryDelivery(
-            traceExporter is null ? 0 : exporters.EndedSpans.Ended,
-            traceExporter?.Delivery.Exported ?? 0,
-            traceExporter?.Delivery.Failed ?? 0,
+            traceExporter is null ? SignalDelivery.None : new(exporters.EndedSpans.Ended, traceExporter.Delivery.Exported, traceExporter.Delivery.Failed),
             completed && traces.Result && logs.Result,
             metricExporter is null ? null : completed && metrics.Result && metricExporter.Delivery.LastExportSucceeded == true)
         {
-            Logs = logExporter is null ? null : new LogDelivery(exporters.EndedLogs.Ended, logExporter.Delivery.Exported, logExporter.Delivery.Failed),
+            Logs = logExporter is null ? null : new(exporters.EndedLogs.Ended, logExporter.Delivery.Exported, logExporter.Delivery.Failed),
         };
     }
 

@@ -36,7 +36,7 @@ public sealed class EndpointRedactionTests
         {
             var log = new BatchLog(logger, sink);
             log.TelemetryInitializing("svc", endpoint, "grpc", traces: true, metrics: true, logs: true);
-            log.TelemetryNotDelivered(endpoint, new TelemetryDelivery(6, 0, 6, FlushedInTime: true, MetricsDelivered: false));
+            log.TelemetryNotDelivered(endpoint, new TelemetryDelivery(new SignalDelivery(6, 0, 6), FlushedInTime: true, MetricsDelivered: false));
         }
 
         var text = Encoding.UTF8.GetString(stdout.ToArray());
