@@ -125,6 +125,22 @@ public sealed partial class DockerfileTests
     }
 
     [Fact]
+    public void The_base_images_the_docs_name_are_the_ones_the_Dockerfile_uses()
+    {
+        // setup.md tells students which SDK and base image their build uses; a version bump in the
+        // Dockerfile must show there too.
+        var used = Named("FROM").Select(f => f.Split(' ')[1].Split('@')[0]).ToList();
+        var named = SetupGuide.GuideFiles.Append("README.md")
+            .SelectMany(f => BaseImage().Matches(Repo.Read(f)).Select(m => (File: f, Image: m.Value)))
+            .ToList();
+        named.Should().NotBeEmpty("setup.md names the build's base images");
+        foreach (var (file, image) in named)
+        {
+            used.Should().Contain(image, $"{file} names {image} as a base image of the build");
+        }
+    }
+
+    [Fact]
     public void Runs_as_the_numeric_non_root_user_the_pods_expect_with_an_exec_form_entrypoint()
     {
         Named("USER").Last().Should().Be("USER 1654");
@@ -175,6 +191,9 @@ public sealed partial class DockerfileTests
         process.ExitCode.Should().Be(0, json);
         return JsonNode.Parse(json)!["Properties"]!.AsObject().ToDictionary(p => p.Key, p => (string)p.Value!);
     }
+
+    [GeneratedRegex(@"mcr\.microsoft\.com/dotnet/[a-z-]+:[0-9][0-9a-z.-]*[0-9a-z]")]
+    private static partial Regex BaseImage();
 
     [GeneratedRegex(@"\benv\b|secret", RegexOptions.IgnoreCase)]
     private static partial Regex EnvFile();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using BatchJob.Tests.Support;
 
@@ -71,6 +72,30 @@ public sealed partial class GuideNumbersTests
         }
 
         shown.Should().BeGreaterThanOrEqualTo(2, "setup.md shows the WARN line of a local run and the guide's troubleshooting shows the pod's");
+    }
+
+    [Fact]
+    public void The_latency_histogram_in_setup_md_is_the_one_its_Step_12_records_make()
+    {
+        // Step 13 says its histogram comes from the same run as Step 12's log: the count, sum, min,
+        // max and bucket must be what those records' latency_ms values give, in the debug exporter's
+        // %f format, with the SDK's default bounds (0, 5, 10, 25, ... ms).
+        var blocks = SetupGuide.Blocks();
+        var podLog = blocks.Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal)));
+        var latencies = podLog.Lines.Where(l => l.Contains("\"Record processed\"", StringComparison.Ordinal))
+            .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("latency_ms").GetDouble()).ToList();
+        latencies.Should().NotBeEmpty();
+
+        var histogram = blocks.Where(b => b.Lines.Any(l => l.StartsWith("ExplicitBounds #", StringComparison.Ordinal))).Should().ContainSingle("setup.md shows one histogram").Subject.Lines;
+        static string F(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
+        histogram.Should().Contain($"Count: {latencies.Count}")
+            .And.Contain($"Sum: {F(latencies.Sum())}")
+            .And.Contain($"Min: {F(latencies.Min())}")
+            .And.Contain($"Max: {F(latencies.Max())}");
+
+        double[] bounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+        var buckets = latencies.GroupBy(l => bounds.Count(b => l > b)).Select(g => $"Buckets #{g.Key}, Count: {g.Count()}");
+        histogram.Where(l => l.StartsWith("Buckets #", StringComparison.Ordinal)).Should().BeEquivalentTo(buckets);
     }
 
     /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>

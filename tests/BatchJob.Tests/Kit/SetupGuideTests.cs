@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -114,6 +115,16 @@ public sealed partial class SetupGuideTests
         Tool("kubectl").Select(Positional)
             .Where(p => p.Count >= 3 && p[0] == "create" && KindWords.ContainsKey(p[1]))
             .Select(p => (KindWords[p[1]], p[2])).ToHashSet();
+
+    [Fact]
+    public void The_guide_stays_short_enough_to_follow_with_its_reference_material_in_docs()
+    {
+        // Students read setup.md top to bottom; measurements, scale-out and cost tables live in docs/.
+        var lines = SetupGuide.Text.Count(c => c == '\n');
+        lines.Should().BeLessThanOrEqualTo(900, "new reference material belongs in docs/, linked from the guide");
+        SetupGuide.Text.Should().Contain("## Contents").And.Contain("## Fast path");
+        SetupGuide.Text.IndexOf("## Fast path", StringComparison.Ordinal).Should().BeLessThan(SetupGuide.Text.IndexOf("### Step 1:", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void Every_k8s_file_the_guide_names_exists_and_every_manifest_is_applied()
@@ -352,9 +363,40 @@ public sealed partial class SetupGuideTests
         SetupGuide.Text.Should().Contain("2.8125e-7 USD per record");
     }
 
+    [Fact]
+    public void The_cost_comparison_table_adds_up()
+    {
+        // docs/cost.md: USD / month = pod-hours x USD per pod-hour, and "vs baseline" is that
+        // against the baseline row, whose pod-hour is 0.5 cores and 0.5 GiB at the lab's prices.
+        var rows = CostRow().Matches(Repo.Read("docs", "cost.md")).Select(m => (
+            Change: m.Groups["change"].Value.Trim(),
+            PodHours: double.Parse(m.Groups["hours"].Value, CultureInfo.InvariantCulture),
+            Rate: double.Parse(m.Groups["rate"].Value, CultureInfo.InvariantCulture),
+            Month: double.Parse(m.Groups["month"].Value, CultureInfo.InvariantCulture),
+            Versus: m.Groups["vs"].Value.Trim())).ToList();
+        rows.Should().HaveCountGreaterThanOrEqualTo(5);
+        var baseline = rows[0];
+        baseline.Change.Should().StartWith("baseline");
+        baseline.Rate.Should().BeApproximately((0.5 * 0.04) + (0.5 * 0.005), 1e-9);
+        foreach (var row in rows)
+        {
+            row.Month.Should().BeApproximately(row.PodHours * row.Rate, 0.005, row.Change);
+            var percent = Math.Round(100 * ((row.Month / baseline.Month) - 1));
+            if (row != baseline)
+            {
+                var shown = row.Versus.Split(' ')[0].Replace('\u2212', '-').Replace("+", string.Empty, StringComparison.Ordinal);
+                double.Parse(shown, CultureInfo.InvariantCulture).Should().BeApproximately(percent, 1, row.Change);
+            }
+        }
+    }
+
     // A row of the prerequisites table: | tool | version | `check command` | used for |
     [GeneratedRegex(@"(?m)^\|[^|\n]+\|[^|\n]+\|\s*`([a-z0-9]+)[ `]")]
     private static partial Regex PrerequisiteCheck();
+
+    // | change | run time | pod-hours / month | USD per pod-hour | USD / month | vs baseline |
+    [GeneratedRegex(@"(?m)^\|(?<change>[^|\n]+)\|[^|\n]+\|\s*(?<hours>[0-9.]+)\s*\|\s*(?<rate>[0-9.]+)\s*\|\s*(?<month>[0-9.]+)\s*\|(?<vs>[^|\n]*)\|\s*$")]
+    private static partial Regex CostRow();
 
     [GeneratedRegex(@"k8s/[A-Za-z0-9._-]+\.ya?ml")]
     private static partial Regex K8sPath();
