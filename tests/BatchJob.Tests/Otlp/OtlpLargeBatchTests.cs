@@ -1,3 +1,4 @@
+using BatchJob.Telemetry;
 using BatchJob.Tests.Support;
 using Xunit.Abstractions;
 
@@ -43,7 +44,12 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         // even a run slowed to the 60 s the harness allows admits at most 8 + 30 * 8 spans.
         dropped.Should().BeGreaterThanOrEqualTo(Spans - 248, "the exporter was stuck while the queue of 8 filled");
         var lost = warn.GetProperty("spans_lost").GetInt64();
-        (receiver.Spans.Count + lost).Should().Be(Spans, "every span either reached the receiver or is counted as lost");
+        // Nothing is lost silently: every span reached the receiver or is counted lost. A span can
+        // be both only if the hold ends in the moment its export's 2 s deadline expires: the
+        // receiver accepts what the exporter has given up on (delivered but unconfirmed, as with
+        // any collector). Exports go one at a time, so that is at most one export batch: 6 spans
+        // (3/4 of the queue of 8). Seen once in 20 runs with a core busy.
+        (receiver.Spans.Count + lost).Should().BeInRange(Spans, Spans + ExportGate.HighWaterMark(8), "every span either reached the receiver or is counted as lost");
         lost.Should().BeGreaterThanOrEqualTo(dropped, "dropped spans are part of the lost ones, with those of failed exports");
         warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
         warn.GetProperty("metrics_delivered").GetBoolean().Should().BeTrue("metrics do not go through the span queue");
