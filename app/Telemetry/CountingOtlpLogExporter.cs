@@ -14,13 +14,15 @@ internal sealed class CountingOtlpLogExporter : BaseExporter<LogRecord>
 {
     private readonly OtlpLogExporter _otlp;
 
-    public CountingOtlpLogExporter(OtlpExporterOptions options)
+    /// <param name="gate">The backpressure in front of this exporter's queue, told of every export.</param>
+    public CountingOtlpLogExporter(OtlpExporterOptions options, ExportGate? gate = null)
     {
         _otlp = new OtlpLogExporter(options);
         ProviderHandoff = new ProviderHandoffProcessor(_otlp);
+        Delivery = new(gate);
     }
 
-    public DeliveryCounter Delivery { get; } = new();
+    public DeliveryCounter Delivery { get; }
 
     /// <summary>Exports nothing; owns the wrapped exporter, which through it receives the provider.</summary>
     public BaseProcessor<LogRecord> ProviderHandoff { get; }

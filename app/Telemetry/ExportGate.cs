@@ -10,7 +10,9 @@ namespace BatchJob.Telemetry;
 /// bound (the export timeout, capped by the flush bound) marks the exporter stalled: no more waiting until an export succeeds again, so
 /// telemetry can slow a batch but never hang it. Not waiting, it admits an item while there is
 /// room and otherwise drops it here, so the SDK's queue never overflows behind its back and
-/// ended - finished stays the exact count of dropped items.
+/// ended - finished stays the exact count of dropped items. Once <see cref="Close"/>d (at
+/// shutdown) it never waits again: the exporter is going away, so nothing logged or traced then
+/// may wait for it.
 /// </summary>
 internal sealed class ExportGate
 {
@@ -22,6 +24,7 @@ internal sealed class ExportGate
     private long _finished;
     private int _lastResult = -1;
     private bool _stalled;
+    private bool _closed;
     private long _waits;
 
     /// <param name="capacity">The export queue's size; the gate never admits more than this beyond what the exporter finished.</param>
@@ -81,12 +84,26 @@ internal sealed class ExportGate
         }
     }
 
+    /// <summary>
+    /// Stops all waiting, for good: a producer waiting now goes on at once, and later items are
+    /// admitted while there is room and dropped (counted) otherwise. Called at shutdown, before
+    /// the last flush, so a line written during or after it never waits on that flush.
+    /// </summary>
+    public void Close()
+    {
+        lock (_sync)
+        {
+            _closed = true;
+            Monitor.PulseAll(_sync);
+        }
+    }
+
     private bool AdmitWhenFull()
     {
         lock (_sync)
         {
             var waited = false;
-            while (Pending >= _highWater && Volatile.Read(ref _lastResult) != 0 && !_stalled)
+            while (Pending >= _highWater && Volatile.Read(ref _lastResult) != 0 && !_stalled && !_closed)
             {
                 if (!waited)
                 {

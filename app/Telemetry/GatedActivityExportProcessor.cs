@@ -20,4 +20,11 @@ internal sealed class GatedActivityExportProcessor(BaseExporter<Activity> export
             base.OnEnd(data);
         }
     }
+
+    // Before the last export: a span ended while it runs, or after, must not wait for it.
+    protected override bool OnShutdown(int timeoutMilliseconds)
+    {
+        gate.Close();
+        return base.OnShutdown(timeoutMilliseconds);
+    }
 }

@@ -14,16 +14,21 @@ internal sealed class OtlpExporters
         ArgumentNullException.ThrowIfNull(options);
         // A wait for a busy exporter lasts at most one export's timeout (an export takes no longer
         // without retries), and never longer than the flush bound the user gave telemetry.
-        SpanGate = new ExportGate(options.MaxQueueSize, Math.Min(options.ExportTimeoutMs, options.FlushTimeoutMs));
+        var waitTimeoutMs = Math.Min(options.ExportTimeoutMs, options.FlushTimeoutMs);
+        SpanGate = new ExportGate(options.MaxQueueSize, waitTimeoutMs);
+        LogGate = new ExportGate(options.MaxQueueSize, waitTimeoutMs);
         Traces = options.ExportTraces ? new(ExporterOptions(options, "v1/traces"), SpanGate) : null;
         Metrics = options.ExportMetrics ? new(ExporterOptions(options, "v1/metrics")) : null;
-        Logs = options.ExportLogs ? new(ExporterOptions(options, "v1/logs")) : null;
+        Logs = options.ExportLogs ? new(ExporterOptions(options, "v1/logs"), LogGate) : null;
     }
 
     public CountingOtlpTraceExporter? Traces { get; }
 
     /// <summary>The backpressure in front of the span export queue.</summary>
     public ExportGate SpanGate { get; }
+
+    /// <summary>The backpressure in front of the log record export queue, a queue of its own beside the spans'.</summary>
+    public ExportGate LogGate { get; }
 
     public CountingOtlpMetricExporter? Metrics { get; }
 

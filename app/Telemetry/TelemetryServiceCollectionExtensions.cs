@@ -21,8 +21,8 @@ internal static class TelemetryServiceCollectionExtensions
     /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
     /// reaches through <see cref="Logging.OtlpLogBridge"/>. Each signal whose exporter is otlp goes
     /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
-    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE, and
-    /// the span queue an <see cref="ExportGate"/>: the batch waits for an exporter that keeps up.
+    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE and
+    /// an <see cref="ExportGate"/> in front of it: the batch waits for an exporter that keeps up.
     /// <see cref="TelemetryPipeline"/> (resolving it creates the providers) flushes them at the end.
     /// </summary>
     public static IServiceCollection AddBatchTelemetry(this IServiceCollection services, TelemetryOptions options, string appEnvironment, ShardOptions shard)
@@ -39,7 +39,8 @@ internal static class TelemetryServiceCollectionExtensions
         var sampler = new RecordSampler(options.Sampler, options.RemoteParent);
         services.AddSingleton(sampler);
         services.AddSingleton(_ => new OtlpExporters(options));
-        var batchSize = Math.Min(MaxExportBatchSize, options.MaxQueueSize);
+        // No larger than the gates' high-water mark (never above the queue size): see ExportGate.HighWaterMark.
+        var batchSize = Math.Min(MaxExportBatchSize, ExportGate.HighWaterMark(options.MaxQueueSize));
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.Clear()
                 .AddService(options.ServiceName, serviceVersion: typeof(TelemetryServiceCollectionExtensions).Assembly.GetName().Version?.ToString(3))
@@ -54,7 +55,7 @@ internal static class TelemetryServiceCollectionExtensions
                     tracing.AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedSpans)
                         .AddProcessor(sp => new GatedActivityExportProcessor(
                             sp.GetRequiredService<OtlpExporters>().Traces!, sp.GetRequiredService<OtlpExporters>().SpanGate,
-                            options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, Math.Min(batchSize, ExportGate.HighWaterMark(options.MaxQueueSize))));
+                            options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize));
                 }
             })
             .WithMetrics(metrics =>
@@ -72,8 +73,9 @@ internal static class TelemetryServiceCollectionExtensions
             telemetry.WithLogging(
                 logging => logging
                     .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedLogs)
-                    .AddProcessor(sp => new BatchLogRecordExportProcessor(
-                        sp.GetRequiredService<OtlpExporters>().Logs!, options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize))
+                    .AddProcessor(sp => new GatedLogRecordExportProcessor(
+                        sp.GetRequiredService<OtlpExporters>().Logs!, sp.GetRequiredService<OtlpExporters>().LogGate,
+                        options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize))
                     .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().Logs!.ProviderHandoff),
                 logOptions => logOptions.IncludeFormattedMessage = false);
             services.AddSingleton(sp => new Logging.OtlpLogBridge(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BatchTelemetry.Name)));

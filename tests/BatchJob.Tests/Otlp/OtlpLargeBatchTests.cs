@@ -1,13 +1,15 @@
+using BatchJob.Telemetry;
 using BatchJob.Tests.Support;
 using Xunit.Abstractions;
 
 namespace BatchJob.Tests.Otlp;
 
 /// <summary>
-/// Span export slows the pipeline only as much as a collector that keeps up needs: at a nearly full
-/// export queue (OTEL_BSP_MAX_QUEUE_SIZE) the batch waits for an exporter that is succeeding, and
-/// drops nothing; a stuck or failing exporter is waited for at most one export timeout, then the
-/// spans the queue cannot hold are dropped and the run counts and reports them.
+/// Span export, and log record export (OTEL_LOGS_EXPORTER=otlp), slow the pipeline only as much as
+/// a collector that keeps up needs: at a nearly full export queue (OTEL_BSP_MAX_QUEUE_SIZE) the
+/// batch waits for an exporter that is succeeding, and drops nothing; a stuck or failing exporter
+/// is waited for at most one export timeout, then what the queue cannot hold is dropped and the
+/// run counts and reports it.
 /// </summary>
 public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
 {
@@ -42,7 +44,12 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         // even a run slowed to the 60 s the harness allows admits at most 8 + 30 * 8 spans.
         dropped.Should().BeGreaterThanOrEqualTo(Spans - 248, "the exporter was stuck while the queue of 8 filled");
         var lost = warn.GetProperty("spans_lost").GetInt64();
-        (receiver.Spans.Count + lost).Should().Be(Spans, "every span either reached the receiver or is counted as lost");
+        // Nothing is lost silently: every span reached the receiver or is counted lost. A span can
+        // be both only if the hold ends in the moment its export's 2 s deadline expires: the
+        // receiver accepts what the exporter has given up on (delivered but unconfirmed, as with
+        // any collector). Exports go one at a time, so that is at most one export batch: 6 spans
+        // (3/4 of the queue of 8). Seen once in 20 runs with a core busy.
+        (receiver.Spans.Count + lost).Should().BeInRange(Spans, Spans + ExportGate.HighWaterMark(8), "every span either reached the receiver or is counted as lost");
         lost.Should().BeGreaterThanOrEqualTo(dropped, "dropped spans are part of the lost ones, with those of failed exports");
         warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
         warn.GetProperty("metrics_delivered").GetBoolean().Should().BeTrue("metrics do not go through the span queue");
@@ -50,16 +57,16 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Tiny_span_queue_and_no_collector_the_run_does_not_wait_for_a_failing_exporter_and_every_span_is_counted_lost()
+    public async Task Tiny_queues_and_no_collector_the_run_does_not_wait_for_failing_exporters_and_every_span_and_log_record_is_counted_lost()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await receiver.StopAsync();
 
         // Retry on (the default): each refused export fails at its 2 s timeout. The batch waits at
-        // most once, for the first export, and not at all once exports fail. The flush bound leaves
-        // room for the last two exports to fail, so the drops are known (flushed_in_time).
+        // most once per signal, for its first export, and not at all once exports fail. The flush
+        // bound leaves room for the last exports to fail, so the drops are known (flushed_in_time).
         var run = await OtlpRun.RunAsync(receiver, "grpc",
-            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "8"),
+            ("INPUT_PATH", Input.Value), ("OTEL_LOGS_EXPORTER", "otlp"), ("OTEL_BSP_MAX_QUEUE_SIZE", "8"),
             ("OTEL_EXPORTER_OTLP_TIMEOUT", "2000"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "10000"));
         output.WriteLine($"grpc: {Records} records, queue 8, receiver down, run took {run.Elapsed.TotalMilliseconds:0} ms");
 
@@ -68,29 +75,49 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         var warn = run.WithMessage("Telemetry not fully delivered").Should().ContainSingle(run.ToString()).Subject;
         warn.GetProperty("spans_lost").GetInt64().Should().Be(Spans);
         warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
-        // Had the batch waited for each failing export (2 s for 6 spans), it would not finish in
-        // the harness's minute; not waiting, it admits 8 spans and 6 more per failed export.
+        // Had the batch waited for each failing export (2 s for 6 items), it would not finish in
+        // the harness's minute; not waiting, each queue admits 8 items and 6 more per failed export.
         warn.GetProperty("spans_dropped").GetInt64().Should().BeGreaterThanOrEqualTo(Spans - 248);
+        // Every line but the WARN itself was written before the flush, so each is a log record.
+        var logs = run.Lines.Count - 1;
+        warn.GetProperty("logs_total").GetInt64().Should().Be(logs);
+        warn.GetProperty("logs_lost").GetInt64().Should().Be(logs);
+        warn.GetProperty("logs_dropped").GetInt64().Should().BeGreaterThanOrEqualTo(logs - 248);
     }
 
+    /// <summary>Each protocol, with span export alone and with log records exported too (the lab's ConfigMap).</summary>
+    public static TheoryData<string, bool> ProtocolsAndLogs => new()
+    {
+        { "grpc", false }, { "http/protobuf", false }, { "grpc", true }, { "http/protobuf", true },
+    };
+
     [Theory]
-    [MemberData(nameof(OtlpRun.Protocols), MemberType = typeof(OtlpRun))]
-    public async Task Small_span_queue_and_a_collector_that_keeps_up_the_batch_waits_for_it_and_drops_nothing(string protocol)
+    [MemberData(nameof(ProtocolsAndLogs))]
+    public async Task Small_queues_and_a_collector_that_keeps_up_the_batch_waits_for_it_and_drops_no_span_or_log_record(string protocol, bool logs)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        // A slow but healthy collector: each export takes 5 ms more, so 20,004 spans through a queue
-        // of 64 outrun the exporter by far; without backpressure most of them are dropped.
+        // A slow but healthy collector: each export takes 5 ms more, so 20,004 spans (and with logs
+        // a log record per record) through queues of 64 outrun the exporters by far; without
+        // backpressure most of them are dropped.
         receiver.ResponseDelay = TimeSpan.FromMilliseconds(5);
 
         // The flush bound only catches a hang; what is tested is that nothing is dropped.
         var run = await OtlpRun.RunAsync(receiver, protocol,
-            ("INPUT_PATH", Input.Value), ("LOG_RECORDS", "false"), ("OTEL_BSP_MAX_QUEUE_SIZE", "64"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "50000"));
-        output.WriteLine($"{protocol}: {Records} records, queue 64, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans");
+            ("INPUT_PATH", Input.Value), logs ? ("OTEL_LOGS_EXPORTER", "otlp") : ("LOG_RECORDS", "false"),
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "64"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "50000"));
+        output.WriteLine($"{protocol}, logs {logs}: {Records} records, queue 64, run took {run.Elapsed.TotalMilliseconds:0} ms, received {receiver.Spans.Count} spans, {receiver.Logs.Count} of {run.Lines.Count} lines as log records");
 
         run.ExitCode.Should().Be(0, run.ToString());
         run.WithMessage("Telemetry not fully delivered").Should().BeEmpty(run.ToString());
         receiver.Spans.Should().HaveCount(Spans);
         receiver.Spans.Select(s => s.SpanId).Distinct().Should().HaveCount(Spans);
+        if (logs)
+        {
+            // With no WARN every stdout line was written before the flush, so each is a log record.
+            receiver.Logs.Should().HaveCount(run.Lines.Count);
+            receiver.Logs.Where(l => l.Body == "Record processed").Select(l => l.Attributes["id"]).Should()
+                .BeEquivalentTo(Enumerable.Range(1, Records).Select(i => (object)(long)i));
+        }
     }
 
     [Fact]

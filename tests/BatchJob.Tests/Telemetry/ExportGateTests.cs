@@ -3,7 +3,7 @@ using BatchJob.Telemetry;
 namespace BatchJob.Tests.Telemetry;
 
 /// <summary>
-/// The backpressure in front of the span export queue, driven step by step: the exporter's
+/// The backpressure in front of an export queue (spans, log records), driven step by step: the exporter's
 /// progress is simulated with <see cref="ExportGate.Finished"/>, and a waiting producer is observed
 /// through <see cref="ExportGate.Waits"/>, never through elapsed time.
 /// </summary>
@@ -91,6 +91,40 @@ public sealed class ExportGateTests
         gate.Waits.Should().Be(1, "below the high-water mark nothing waits");
         gate.TryAdmit().Should().BeTrue();
         gate.Waits.Should().Be(2, "an exporter that delivered again is waited for again");
+    }
+
+    [Fact]
+    public async Task Close_releases_a_producer_waiting_for_a_succeeding_exporter()
+    {
+        // The wait's own bound is twice the test's hang ceiling, so only Close can end it in time.
+        var gate = new ExportGate(Capacity, 2 * NoTimeout);
+        Fill(gate, 6);
+        gate.Finished(0, succeeded: true);
+        var producer = Task.Run(gate.TryAdmit);
+        SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue("the exporter is succeeding, so the producer waits");
+
+        gate.Close();
+
+        (await producer.WaitAsync(TimeSpan.FromMilliseconds(NoTimeout))).Should().BeTrue("6 pending leave two places in a queue of 8");
+        gate.Pending.Should().Be(7);
+    }
+
+    [Fact]
+    public void After_Close_nothing_waits_even_for_a_succeeding_exporter_and_what_does_not_fit_is_dropped()
+    {
+        // A succeeding exporter at the high-water mark: an open gate would wait here (until its
+        // timeout, then count the wait), a closed one never does.
+        var gate = new ExportGate(Capacity, NoTimeout);
+        Fill(gate, 6);
+        gate.Finished(0, succeeded: true);
+
+        gate.Close();
+
+        Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(2, "the queue's two free places, the rest dropped");
+        gate.Waits.Should().Be(0);
+        gate.Finished(8, succeeded: true);
+        Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(Capacity, "an export that succeeds after Close makes room but does not reopen the wait");
+        gate.Waits.Should().Be(0);
     }
 
     private static void Fill(ExportGate gate, int items)
