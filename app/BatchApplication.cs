@@ -142,6 +142,8 @@ internal static class BatchApplication
             log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics, t.ExportLogs);
         }
 
+        // SIGTERM (or a broken stdout) ends any wait for a slow exporter at once, not after its timeout.
+        using var stopWaiting = pipeline is null ? default : cancellation.Register(pipeline.StopWaiting);
         // The runner logs the summary inside its batch_complete span.
         var summary = new BatchRunner(options, services.GetRequiredService<BatchTelemetry>(), log, services.GetService<RecordSampler>()).Run(cancellation);
         // The summary is the job's record: on stdout before the telemetry flush, which can take

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using BatchJob.Telemetry;
 using BatchJob.Tests.Support;
 using Xunit.Abstractions;
@@ -54,6 +55,38 @@ public sealed class OtlpLargeBatchTests(ITestOutputHelper output)
         warn.GetProperty("spans_total").GetInt64().Should().Be(Spans);
         warn.GetProperty("metrics_delivered").GetBoolean().Should().BeTrue("metrics do not go through the span queue");
         receiver.Metrics.Single(m => m.Name == "batch_total_records").Points.Single().Value.Should().Be(Records);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sigterm_while_the_batch_waits_for_a_stuck_exporter_ends_the_wait_at_once(bool logs)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        // The first span (and log record) export is held until metrics arrive (at exit), so the
+        // batch soon waits at a queue's high-water mark. The wait's bound is the 2-minute export
+        // timeout: only the signal can end it in time.
+        receiver.HoldTracesUntilMetrics = true;
+        var clock = Stopwatch.StartNew();
+        using var worker = PublishedWorker.Start(OtlpRun.Environment(receiver, "grpc",
+            ("INPUT_PATH", Input.Value), ("OTEL_BSP_MAX_QUEUE_SIZE", "8"), ("OTEL_LOGS_EXPORTER", logs ? "otlp" : "none"),
+            ("OTEL_METRIC_EXPORT_INTERVAL", "3600000"), ("OTEL_EXPORTER_OTLP_TIMEOUT", "120000"), ("TELEMETRY_FLUSH_TIMEOUT_MS", "120000")));
+        // A held export in flight: its queue is at the mark, so the next item waits (or, if the
+        // signal comes first, ends after it and must not wait then either).
+        SpinWait.SpinUntil(() => receiver.TraceRequests + receiver.LogRequests > 0, TimeSpan.FromMinutes(1)).Should().BeTrue("the worker exports");
+        var signalled = clock.Elapsed;
+        Signals.Send(worker.Id, Signals.SigTerm);
+        var run = await PublishedWorker.CollectAsync(worker, clock, TimeSpan.FromMinutes(3));
+        output.WriteLine($"grpc, logs {logs}: SIGTERM while waiting, exit {run.Elapsed - signalled:g} after the signal");
+
+        run.ExitCode.Should().Be(143, run.ToString());
+        // A ceiling far below the 2-minute wait bound, with room for a loaded machine: the worker
+        // needs the record in hand and a flush, which the metric export releases (about a second).
+        (run.Elapsed - signalled).Should().BeLessThan(TimeSpan.FromSeconds(30), run.ToString());
+        run.Summary.GetProperty("interrupted").GetBoolean().Should().BeTrue();
+        var warn = run.WithMessage("Telemetry not fully delivered").Should().ContainSingle(run.ToString()).Subject;
+        // After the signal nothing waits: what did not fit was dropped, and all of it is accounted for.
+        (receiver.Spans.Count + warn.GetProperty("spans_lost").GetInt64()).Should().Be(warn.GetProperty("spans_total").GetInt64());
     }
 
     [Fact]
