@@ -78,14 +78,14 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
                 continue;
             }
 
-            ProcessLine(kind, line, reader.LineNumber, output);
+            // The record's own end time stands in for "now": one clock read fewer per record.
+            var now = ProcessLine(kind, line, reader.LineNumber, output);
             var total = _stats.Total;
             if (total % options.BatchSize == 0)
             {
                 output?.Flush();
             }
 
-            var now = Stopwatch.GetTimestamp();
             if (progress.IsDue(total, now))
             {
                 log.BatchProgress(progress.Report(total, now, reader.BytesConsumed, totalBytes));
@@ -156,31 +156,33 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         }
     }
 
-    private void ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
+    /// <returns>The clock's timestamp when the record's work was done.</returns>
+    private long ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
     {
         var started = Stopwatch.GetTimestamp();
         using var span = recordSampler is not null && recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
         if (kind == LineKind.TooLong)
         {
             Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);
-            return;
+            return Stopwatch.GetTimestamp();
         }
 
         if (!_parser.TryParse(line, out var record, out var error, out var idSeen))
         {
             Fail(span, lineNumber, error!, idSeen);
-            return;
+            return Stopwatch.GetTimestamp();
         }
 
         var prediction = _model.Predict(record.Features);
         if (double.IsNaN(prediction))
         {
             Fail(span, lineNumber, "the sum of the features overflows a double", record.Id);
-            return;
+            return Stopwatch.GetTimestamp();
         }
 
         // Cost is computed from the latency as printed, so every log line checks against the formula.
-        var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 4);
+        var finished = Stopwatch.GetTimestamp();
+        var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds, 4);
         var costUsd = _cost.CostUsd(latencyMs);
         // A span the sampler dropped records nothing: skip the tags and their boxing.
         if (span is { IsAllDataRequested: true })
@@ -211,6 +213,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
 
         output?.Write(record.Id, prediction);
         _stats.AddSuccess(prediction, latencyMs, costUsd);
+        return finished;
     }
 
     private void Fail(Activity? span, long lineNumber, string error, RecordId? id)
