@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text;
+using BatchJob.Configuration;
+using BatchJob.Logging;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+using Serilog;
+
+namespace BatchJob.Tests.Logging;
+
+/// <summary>What lines written through a <see cref="BatchLog"/> become: stdout in either format, and OTLP LogRecords.</summary>
+internal static class LogCapture
+{
+    public static string Render(LogFormat format, Action<BatchLog> write)
+    {
+        using var stdout = new MemoryStream();
+        var sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromHours(1));
+        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        {
+            write(new BatchLog(logger, sink));
+        }
+
+        return Encoding.UTF8.GetString(stdout.ToArray());
+    }
+
+    /// <summary>Each LogRecord the OpenTelemetry SDK would export, one line each: level, body, ids, then every attribute with its type.</summary>
+    public static string RenderOtlp(Action<BatchLog> write)
+    {
+        var records = new List<LogRecord>();
+        var text = new StringBuilder();
+        using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records))))
+        {
+            var bridge = new OtlpLogBridge(factory.CreateLogger("BatchJob"));
+            using var stdout = new MemoryStream();
+            var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.FromHours(1));
+            using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).WriteTo.Sink(bridge).CreateLogger())
+            {
+                write(new BatchLog(logger, sink, bridge));
+            }
+
+            foreach (var record in records)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"{record.LogLevel}|{record.Body}|{record.TraceId != default}|{record.SpanId != default}|{record.Exception?.GetType().Name}");
+                foreach (var (key, value) in record.Attributes ?? [])
+                {
+                    var shown = value is string[] array ? "[" + string.Join(",", array) + "]" : Convert.ToString(value, CultureInfo.InvariantCulture);
+                    text.Append(CultureInfo.InvariantCulture, $"|{key}={shown}:{value?.GetType().Name}");
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+}
