@@ -44,13 +44,26 @@ internal static class LogCapture
                 foreach (var (key, value) in record.Attributes ?? [])
                 {
                     var shown = value is string[] array ? "[" + string.Join(",", array) + "]" : Convert.ToString(value, CultureInfo.InvariantCulture);
-                    text.Append(CultureInfo.InvariantCulture, $"|{key}={shown}:{value?.GetType().Name}");
+                    text.Append(CultureInfo.InvariantCulture, $"|{key}={shown}:{Kind(value)}");
                 }
 
                 text.Append('\n');
             }
         }
 
-        return text.ToString();
+        // As protobuf carries strings: UTF-8, a lone surrogate becoming U+FFFD.
+        return Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text.ToString()));
     }
+
+    /// <summary>The OTLP AnyValue kind the exporter writes for an attribute value (its wire type, not the CLR type).</summary>
+    private static string Kind(object? value) => value switch
+    {
+        null => "null",
+        string => "string",
+        bool => "bool",
+        int or long or short or byte or uint => "int",
+        double or float => "double",
+        string[] => "array",
+        _ => value.GetType().Name,
+    };
 }

@@ -33,6 +33,7 @@ public sealed partial class LogGoldenTests
         log.RecordFailed(3, "invalid JSON: 'x' is an invalid start of a value", null);
         log.RecordFailed(4, "features must be an array of numbers", new RecordId(7, null));
         log.RecordFailed(5, "missing id", new RecordId(0, "a\"b"));
+        log.RecordFailed(6, "odd text: \b \f \u001b \u007f \u0085 \ud800 \t\r\n end", new RecordId(0, "\udfff"));
         log.BatchCompleted(new BatchSummary(2, 2, 0, 1, 10.5, 1.6746, 0.8373, 1.0466249999999998E-08, 5.233124999999999E-09, 1.4037, 50.9, 27.744, Interrupted: false));
         log.BatchCompleted(new BatchSummary(0, 0, 0, 0, 0.0, 0.0, 0.0, null, null, 0.0, 12.0, 3.0, Interrupted: true) { ShardIndex = 1, ShardCount = 3 });
         log.CostTargetExceeded(2e-4, 1e-4);
@@ -123,6 +124,6 @@ public sealed partial class LogGoldenTests
     {
         var stamps = Regex.Matches(Render(Format(format)), "(?:\"timestamp\":|\"@t\":)\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
 
-        stamps.Should().HaveCount(2 * 25).And.OnlyContain(s => Regex.IsMatch(s, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$"));
+        stamps.Should().HaveCount(2 * 26).And.OnlyContain(s => Regex.IsMatch(s, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$"));
     }
 }
