@@ -8,7 +8,6 @@ using BatchJob.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Serilog;
 
 namespace BatchJob;
 
@@ -46,11 +45,11 @@ internal static class BatchApplication
         try
         {
             configuration = ConfigurationLoader.Build(args, workingDirectory, environment, cancellation);
-            options = OptionsReader.Read(configuration, workingDirectory);
+            options = OptionsReader.Read(configuration, workingDirectory, OutputTarget.Prepare);
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
-            return Logged(stdout, stderr, LogFormat.Lab, null, (log, _) =>
+            return Logged(stdout, stderr, LogFormat.Lab, log =>
             {
                 log.ConfigurationInvalid(e is ConfigurationException c ? c.Errors : [e.Message]);
                 return ExitCode.InvalidConfiguration;
@@ -60,7 +59,7 @@ internal static class BatchApplication
         {
             // SIGTERM while a start-up file blocked (a FIFO .env): no record was read, and the
             // summary says so. Cost settings are not known yet, so it has no cost fields.
-            return Logged(stdout, stderr, LogFormat.Lab, null, (log, _) =>
+            return Logged(stdout, stderr, LogFormat.Lab, log =>
             {
                 var summary = new BatchStatistics().ToSummary(
                     costTracking: false, started.CpuUtilization(Environment.ProcessorCount), ResourceUsage.PeakMemoryMiB(), started.ElapsedMs, interrupted: true);
@@ -79,78 +78,83 @@ internal static class BatchApplication
         IHost host;
         try
         {
-            host = BatchHost.Build(options, configuration);
+            host = BatchHost.Build(options, configuration, stdout);
         }
-#pragma warning disable CA1031 // See above: an SDK that cannot start (e.g. malformed OTEL_EXPORTER_OTLP_HEADERS) is a crash.
+#pragma warning disable CA1031 // See above: an SDK that cannot start is a crash.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             return Crashed(stdout, stderr, options.LogFormat, e);
         }
 
-        return Run(host, options, stdout, cancellation, stderr);
+        return Run(host, cancellation, stderr);
     }
 
     /// <summary>The run in a built host, which it disposes (tests build the host themselves to add in-memory exporters).</summary>
-    internal static ExitCode Run(IHost host, BatchOptions options, Stream stdout, CancellationToken cancellation, Stream? stderr = null)
+    internal static ExitCode Run(IHost host, CancellationToken cancellation, Stream? stderr = null)
     {
         ArgumentNullException.ThrowIfNull(host);
-        ArgumentNullException.ThrowIfNull(options);
+        ExitCode code;
+        JsonLinesSink sink;
         using (host)
         {
-            return Logged(stdout, stderr, options.LogFormat, host.Services.GetService<OtlpLogBridge>(), (log, sink) =>
+            var services = host.Services;
+            var options = services.GetRequiredService<BatchOptions>();
+            var log = services.GetRequiredService<BatchLog>();
+            sink = services.GetRequiredService<JsonLinesSink>();
+            // A log output that breaks (a full device) stops the run like a signal would; the exit code then says why.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, sink.OutputBroken);
+            try
             {
-                // A log output that breaks (a full device) stops the run like a signal would; the exit code then says why.
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, sink.OutputBroken);
-                try
-                {
-                    return RunBatch(host.Services, options, log, sink, stop.Token);
-                }
-                catch (InputException e)
-                {
-                    log.InputUnreadable(options.InputPath, e.Message);
-                    return ExitCode.InvalidConfiguration;
-                }
-                catch (OutputException e)
-                {
-                    log.OutputUnwritable(options.OutputPath, e.Message);
-                    return ExitCode.InvalidConfiguration;
-                }
+                code = RunBatch(services, options, log, sink, stop.Token);
+            }
+            catch (InputException e)
+            {
+                log.InputUnreadable(options.InputPath, e.Message);
+                code = ExitCode.InvalidConfiguration;
+            }
+            catch (OutputException e)
+            {
+                log.OutputUnwritable(options.OutputPath, e.Message);
+                code = ExitCode.InvalidConfiguration;
+            }
 #pragma warning disable CA1031 // See above.
-                catch (Exception e)
+            catch (Exception e)
 #pragma warning restore CA1031
-                {
-                    log.Crashed(e);
-                    return ExitCode.Crash;
-                }
-            });
+            {
+                log.Crashed(e);
+                code = ExitCode.Crash;
+            }
         }
+
+        // The host disposed the sink, which wrote what it still held.
+        return sink.OutputFailure is { } failure ? OutputFailed(stderr, failure) : code;
     }
 
     private static ExitCode RunBatch(IServiceProvider services, BatchOptions options, BatchLog log, JsonLinesSink sink, CancellationToken cancellation)
     {
-        // Resolving the pipeline creates the tracer, meter and logger providers: spans, metrics and
+        // Resolving the telemetry creates the tracer, meter and logger providers: spans, metrics and
         // log records are recorded from here on, before the batch's first span.
-        var pipeline = services.GetService<TelemetryPipeline>();
-        if (pipeline is null)
-        {
-            log.TelemetryDisabled();
-        }
-        else
+        var telemetry = services.GetRequiredService<ITelemetryShutdown>();
+        if (telemetry.Enabled)
         {
             var t = options.Telemetry;
             log.TelemetryInitializing(t.ServiceName, t.Endpoint, t.Protocol == OpenTelemetry.Exporter.OtlpExportProtocol.Grpc ? "grpc" : "http/protobuf", t.ExportTraces, t.ExportMetrics, t.ExportLogs);
         }
+        else
+        {
+            log.TelemetryDisabled();
+        }
 
         // SIGTERM (or a broken stdout) ends any wait for a slow exporter at once, not after its timeout.
-        using var stopWaiting = pipeline is null ? default : cancellation.Register(pipeline.StopWaiting);
+        using var stopWaiting = cancellation.Register(telemetry.StopWaiting);
         // The runner logs the summary inside its batch_complete span.
-        var summary = new BatchRunner(options, services.GetRequiredService<BatchTelemetry>(), log, services.GetService<RecordSampler>()).Run(cancellation);
+        var summary = services.GetRequiredService<BatchRunner>().Run(cancellation);
         // The summary is the job's record: on stdout before the telemetry flush, which can take
         // TELEMETRY_FLUSH_TIMEOUT_MS, so a second SIGTERM during the flush cannot lose it.
         sink.Flush();
-        var delivery = pipeline?.Shutdown();
-        if (delivery is { Complete: false })
+        var delivery = telemetry.Shutdown();
+        if (!delivery.Complete)
         {
             log.TelemetryNotDelivered(options.Telemetry.Endpoint, delivery);
         }
@@ -176,25 +180,24 @@ internal static class BatchApplication
     }
 
     private static ExitCode Crashed(Stream stdout, Stream? stderr, LogFormat format, Exception e) =>
-        Logged(stdout, stderr, format, null, (log, _) =>
+        Logged(stdout, stderr, format, log =>
         {
             log.Crashed(e);
             return ExitCode.Crash;
         });
 
     /// <summary>
-    /// Runs <paramref name="run"/> with a logger on <paramref name="stdout"/> (and, when logs are
-    /// exported, <paramref name="otlp"/>). If stdout could not be written (a full device), its
-    /// lines are lost: one ERROR line on stderr says so, and the exit is 2, as for any output the
-    /// run cannot write.
+    /// Runs <paramref name="run"/> with a log on <paramref name="stdout"/> alone, for the lines
+    /// written before a host exists. If stdout could not be written (a full device), its lines are
+    /// lost: one ERROR line on stderr says so, and the exit is 2, as for any output the run cannot write.
     /// </summary>
-    private static ExitCode Logged(Stream stdout, Stream? stderr, LogFormat format, OtlpLogBridge? otlp, Func<BatchLog, JsonLinesSink, ExitCode> run)
+    private static ExitCode Logged(Stream stdout, Stream? stderr, LogFormat format, Func<BatchLog, ExitCode> run)
     {
         ExitCode code;
-        JsonLinesSink sink;
-        using (var logger = CreateLogger(stdout, format, otlp, out sink))
+        var sink = BatchHost.StdoutSink(stdout, format);
+        using (sink)
         {
-            code = run(new BatchLog(logger, sink, otlp), sink);
+            code = run(new BatchLog([sink], TimeProvider.System));
         }
 
         return sink.OutputFailure is { } failure ? OutputFailed(stderr, failure) : code;
@@ -203,28 +206,11 @@ internal static class BatchApplication
     /// <summary>stdout cannot be written: one ERROR line on stderr, and exit 2.</summary>
     private static ExitCode OutputFailed(Stream? stderr, Exception failure)
     {
-        using (var fallback = CreateLogger(stderr ?? Console.OpenStandardError(), LogFormat.Lab, null, out var sink))
+        using (var sink = BatchHost.StdoutSink(stderr ?? Console.OpenStandardError(), LogFormat.Lab))
         {
-            new BatchLog(fallback, sink).LogOutputFailed(failure);
+            new BatchLog([sink], TimeProvider.System).LogOutputFailed(failure);
         }
 
         return ExitCode.InvalidConfiguration;
-    }
-
-    /// <param name="otlp">When logs are exported: every line goes there too.</param>
-    /// <param name="sink">The sink the logger writes stdout to; BatchLog also writes the per-record line to it directly.</param>
-    private static Serilog.Core.Logger CreateLogger(Stream stdout, LogFormat format, OtlpLogBridge? otlp, out JsonLinesSink sink)
-    {
-        // Disposed by the logger, which owns it.
-        sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromMilliseconds(500));
-        var configuration = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .WriteTo.Sink(sink);
-        if (otlp is not null)
-        {
-            configuration.WriteTo.Sink(otlp);
-        }
-
-        return configuration.CreateLogger();
     }
 }

@@ -1,26 +1,36 @@
 using BatchJob.Configuration;
+using BatchJob.Cost;
+using BatchJob.Inference;
+using BatchJob.Input;
+using BatchJob.Logging;
+using BatchJob.Processing;
 using BatchJob.Telemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob;
 
 /// <summary>
-/// The composition root: a generic host whose services are the run's options, its ActivitySource
-/// and Meter, and (unless ENABLE_TELEMETRY=false) the OpenTelemetry SDK from
-/// <see cref="TelemetryServiceCollectionExtensions.AddBatchTelemetry"/>. The host is built but never
-/// started: the batch runs to completion on the main thread (<see cref="BatchApplication"/>), so no
-/// hosted service runs, ConsoleLifetime neither prints "Application started" nor handles SIGTERM
-/// (it would only in StartAsync; <see cref="ShutdownSignal"/> does, for exit 143), and
-/// HostOptions.ShutdownTimeout plays no part: the telemetry flush is bounded by
-/// TELEMETRY_FLUSH_TIMEOUT_MS (<see cref="TelemetryPipeline"/>).
+/// The composition root: every service of a run, registered once. What is registered says what
+/// the run does: with ENABLE_TELEMETRY=false there is no SDK, only <see cref="NoTelemetry"/>; with
+/// OTEL_LOGS_EXPORTER=otlp a second <see cref="ILogOutput"/> sends every line to the collector.
+/// The host is built but never started: the batch runs to completion on the main thread
+/// (<see cref="BatchApplication"/>), so no hosted service runs, ConsoleLifetime neither prints
+/// "Application started" nor handles SIGTERM (<see cref="ShutdownSignal"/> does, for exit 143),
+/// and the telemetry flush is bounded by TELEMETRY_FLUSH_TIMEOUT_MS, not HostOptions.ShutdownTimeout.
+/// Disposing the host flushes stdout (the sink is the host's) and stops the providers.
 /// </summary>
 internal static class BatchHost
 {
-    /// <summary>The builder, for callers (tests) that add to the services before <see cref="Build"/>.</summary>
+    /// <summary>How long a buffered INFO line may wait before it reaches stdout (WARN and ERROR go at once).</summary>
+    private static readonly TimeSpan LogFlushDelay = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The builder, for callers (tests) that add to the services before building it.</summary>
     /// <param name="configuration">From <see cref="ConfigurationLoader"/>, already read into <paramref name="options"/>.</param>
-    public static HostApplicationBuilder CreateBuilder(BatchOptions options, IConfiguration configuration)
+    /// <param name="stdout">Where the JSON log lines go.</param>
+    public static HostApplicationBuilder CreateBuilder(BatchOptions options, IConfiguration configuration, Stream stdout)
     {
         ArgumentNullException.ThrowIfNull(options);
         // The sources ConfigurationLoader already read, chained as they are: no file is read again.
@@ -36,16 +46,45 @@ internal static class BatchHost
             ApplicationName = "BatchJob",
             Configuration = hostConfiguration,
         });
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<BatchTelemetry>();
-        if (options.Telemetry.Enabled)
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<BatchTelemetry>();
+
+        // Logging: stdout always; the collector too when logs are exported.
+        services.AddSingleton(_ => StdoutSink(stdout, options.LogFormat));
+        services.AddSingleton<ILogOutput>(sp => sp.GetRequiredService<JsonLinesSink>());
+        services.AddSingleton<BatchLog>();
+
+        // The record pipeline's parts.
+        services.AddSingleton<RecordParser>();
+        services.AddSingleton(_ => new SumModel(options.CpuBurnMs));
+        services.AddSingleton(_ => new CostModel(options.Cost));
+        services.AddSingleton<BatchRunner>();
+
+        var telemetry = options.Telemetry;
+        if (telemetry.Enabled)
         {
-            builder.Services.AddBatchTelemetry(options.Telemetry, options.AppEnvironment, options.Shard);
+            services.AddBatchTelemetry(telemetry, options.AppEnvironment, options.Shard);
+            if (telemetry.ExportLogs)
+            {
+                services.AddSingleton<ILogOutput>(sp => new OtlpLogOutput(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BatchTelemetry.Name)));
+            }
+        }
+        else
+        {
+            services.AddSingleton<ITelemetryShutdown, NoTelemetry>();
+            // Nothing listens to the ActivitySource, so no span starts; the sampler only keeps its count.
+            services.AddSingleton(_ => new RecordSampler(telemetry.Sampler, telemetry.RemoteParent));
         }
 
         return builder;
     }
 
     /// <summary>Builds the host; with logs exported this already creates OpenTelemetry's logger provider and its exporter.</summary>
-    public static IHost Build(BatchOptions options, IConfiguration configuration) => CreateBuilder(options, configuration).Build();
+    public static IHost Build(BatchOptions options, IConfiguration configuration, Stream stdout) => CreateBuilder(options, configuration, stdout).Build();
+
+    /// <summary>A stdout sink outside any host: for the lines written before one exists (bad configuration) or after stdout failed (to stderr).</summary>
+    public static JsonLinesSink StdoutSink(Stream stdout, LogFormat format) =>
+        new(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), LogFlushDelay);
 }

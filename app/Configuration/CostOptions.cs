@@ -1,7 +1,7 @@
 namespace BatchJob.Configuration;
 
 /// <summary>Prices and the pod's resources: the inputs of the cost model.</summary>
-/// <param name="CpuRequestCores">Validated against the limit and reported; Kubernetes schedules on it.</param>
+/// <param name="CpuRequestCores">Only validated (at most the limit, as Kubernetes requires) so a pod spec the API server would reject fails here first; the cost formula charges the limit, not the request.</param>
 /// <param name="CpuLimitCores">The cores the cost formula charges for (the pod may use up to this).</param>
 /// <param name="MemoryLimitBytes">The memory the cost formula charges for.</param>
 internal sealed record CostOptions(

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using BatchJob.Output;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
 
@@ -19,15 +18,21 @@ internal sealed class OptionsReader
     private const string ServiceNameAttribute = "service.name";
 
     private readonly IConfiguration _config;
+    private readonly OutputPathCheck _checkOutput;
     private readonly List<string> _errors = [];
 
-    private OptionsReader(IConfiguration config) => _config = config;
+    private OptionsReader(IConfiguration config, OutputPathCheck checkOutput)
+    {
+        _config = config;
+        _checkOutput = checkOutput;
+    }
 
     /// <summary>Reads and validates all options; throws <see cref="ConfigurationException"/> listing every problem.</summary>
     /// <param name="workingDirectory">Relative INPUT_PATH and OUTPUT_PATH are resolved against it.</param>
-    public static BatchOptions Read(IConfiguration config, string workingDirectory)
+    /// <param name="checkOutput">Whether OUTPUT_PATH can be published to; its problem is listed with the others.</param>
+    public static BatchOptions Read(IConfiguration config, string workingDirectory, OutputPathCheck checkOutput)
     {
-        var reader = new OptionsReader(config);
+        var reader = new OptionsReader(config, checkOutput);
         var options = reader.ReadAll(workingDirectory);
         return reader._errors.Count == 0 ? options : throw new ConfigurationException(reader._errors);
     }
@@ -87,7 +92,7 @@ internal sealed class OptionsReader
 
         var template = Path.GetFullPath(output, workingDirectory);
         var path = shard.OutputPathFor(template);
-        if (OutputTarget.Prepare(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
+        if (_checkOutput(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
         {
             Fail(ConfigKeys.OutputPath, output, expected);
         }
@@ -127,7 +132,7 @@ internal sealed class OptionsReader
         var endpointText = Text(ConfigKeys.OtlpEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            Fail(ConfigKeys.OtlpEndpoint, Logging.UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            Fail(ConfigKeys.OtlpEndpoint, UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
             endpoint = new Uri("http://localhost:4317");
         }
 

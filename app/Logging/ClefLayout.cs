@@ -1,115 +1,181 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using Serilog.Events;
-using Serilog.Formatting.Compact;
-using Serilog.Formatting.Json;
+using BatchJob.Json;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Logging;
 
 /// <summary>
-/// Compact Log Event Format for Seq and other CLEF readers, written by Serilog.Formatting.Compact's
-/// <see cref="CompactJsonFormatter"/> itself. Only the per-record line is written here, straight
-/// from its fields, byte for byte what the formatter writes for the same event (tested).
+/// Compact Log Event Format for Seq and other CLEF readers, byte for byte what
+/// Serilog.Formatting.Compact's <c>CompactJsonFormatter</c> writes for the same event (the tests
+/// hold it to that reference): <c>@t</c> as round-trip UTC time, <c>@mt</c>, <c>@l</c> unless
+/// Information, <c>@tr</c>/<c>@sp</c> in a span, then the fields, doubles as "R" (6.0 is <c>6</c>).
 /// </summary>
-internal sealed class ClefLayout : IJsonLogLayout
+internal sealed class ClefLayout : ILogLineLayout
 {
-    // What a default CompactJsonFormatter uses.
-    private static readonly JsonValueFormatter Values = new(typeTagName: "$type");
-
-    private readonly StringBuilder _text = new();
-    private readonly ArrayBufferWriter<byte> _line = new(256);
-
-    public void Write(LogEvent logEvent, Utf8JsonWriter writer)
+    public void Write(LogLine line, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        using (var text = new StringWriter(_text.Clear(), CultureInfo.InvariantCulture))
+        ArgumentNullException.ThrowIfNull(line);
+        ArgumentNullException.ThrowIfNull(output);
+        Append(output, "{\"@t\":\""u8);
+        Advance(output, line.Timestamp.TryFormat(output.GetSpan(40), out var written, "O", CultureInfo.InvariantCulture), written);
+        Append(output, "\",\"@mt\":"u8);
+        AppendString(output, line.Message);
+        if (line.Level != LogLevel.Information)
         {
-            CompactJsonFormatter.FormatEvent(logEvent, text, Values);
+            Append(output, ",\"@l\":\""u8);
+            Append(output, LevelName(line.Level));
+            Append(output, "\""u8);
         }
 
-        // Encoding (not the JSON writer) turns a lone surrogate into U+FFFD instead of throwing.
-        writer.WriteRawValue(Encoding.UTF8.GetBytes(_text.ToString()), skipInputValidation: true);
-    }
-
-    /// <summary>
-    /// The formatter's layout for an Information event without exception or renderings:
-    /// <c>@t</c> as round-trip ("O") UTC time, <c>@mt</c>, <c>@tr</c>/<c>@sp</c> when in a span, then
-    /// the properties in order, doubles as "R" (so 6.0 is <c>6</c>, unlike the lab layout's <c>6.0</c>).
-    /// </summary>
-    public void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer)
-    {
-        ArgumentNullException.ThrowIfNull(writer);
-        _line.ResetWrittenCount();
-        Append("{\"@t\":\""u8);
-        Advance(line.Timestamp.TryFormat(_line.GetSpan(40), out var written, "O", CultureInfo.InvariantCulture), written);
-        Append("\",\"@mt\":\"Record processed\""u8);
         if (line.HasSpan)
         {
             Span<byte> hex = stackalloc byte[32];
-            Append(",\"@tr\":\""u8);
-            Append(HexIds.Format(line.TraceId, hex));
-            Append("\",\"@sp\":\""u8);
-            Append(HexIds.Format(line.SpanId, hex));
-            Append("\""u8);
+            Append(output, ",\"@tr\":\""u8);
+            Append(output, HexIds.Format(line.TraceId, hex));
+            Append(output, "\",\"@sp\":\""u8);
+            Append(output, HexIds.Format(line.SpanId, hex));
+            Append(output, "\""u8);
         }
 
-        Append(",\"id\":"u8);
-        if (line.Id.Text is { } text)
+        foreach (ref readonly var field in line.Fields)
         {
-            // Rare: escaped exactly as the formatter escapes, at the price of a string.
-            using (var quoted = new StringWriter(_text.Clear(), CultureInfo.InvariantCulture))
+            Append(output, ","u8);
+            // The formatter doubles a leading '@' so a field cannot pass for one of its own.
+            AppendString(output, field.Name.StartsWith('@') ? "@" + field.Name : field.Name);
+            Append(output, ":"u8);
+            AppendValue(output, field);
+        }
+
+        Append(output, "}"u8);
+    }
+
+    /// <summary>Serilog's names for the levels, as the formatter writes them in <c>@l</c>.</summary>
+    private static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "Verbose"u8,
+        LogLevel.Debug => "Debug"u8,
+        LogLevel.Information => "Information"u8,
+        LogLevel.Warning => "Warning"u8,
+        LogLevel.Error => "Error"u8,
+        _ => "Fatal"u8,
+    };
+
+    private static void AppendValue(IBufferWriter<byte> output, in LogField field)
+    {
+        switch (field.Kind)
+        {
+            case LogFieldKind.Long:
+                Advance(output, Utf8Formatter.TryFormat(field.Integer, output.GetSpan(20), out var written), written);
+                break;
+            case LogFieldKind.Double:
+                output.Advance(JsonNumbers.FormatClef(field.Number, output.GetSpan(JsonNumbers.MaxLength)));
+                break;
+            case LogFieldKind.Bool:
+                Append(output, field.Bool ? "true"u8 : "false"u8);
+                break;
+            case LogFieldKind.String:
+                AppendString(output, field.String);
+                break;
+            case LogFieldKind.Object:
+                Append(output, "{"u8);
+                var first = true;
+                foreach (var nested in field.Fields)
+                {
+                    Append(output, first ? ""u8 : ","u8);
+                    first = false;
+                    AppendString(output, nested.Name);
+                    Append(output, ":"u8);
+                    AppendValue(output, nested);
+                }
+
+                Append(output, "}"u8);
+                break;
+            case LogFieldKind.Strings:
+                Append(output, "["u8);
+                for (var i = 0; i < field.Strings.Count; i++)
+                {
+                    Append(output, i == 0 ? ""u8 : ","u8);
+                    AppendString(output, field.Strings[i]);
+                }
+
+                Append(output, "]"u8);
+                break;
+            default:
+                Append(output, "null"u8);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// As the formatter quotes a string: only '"', '\' and control characters escaped (\n \r \f \t,
+    /// the rest as \uXXXX), everything else as UTF-8, a lone surrogate as U+FFFD.
+    /// </summary>
+    private static void AppendString(IBufferWriter<byte> output, string text)
+    {
+        Append(output, "\""u8);
+        var clean = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c >= ' ' && c != '"' && c != '\\')
             {
-                JsonValueFormatter.WriteQuotedJsonString(text, quoted);
+                continue;
             }
 
-            Append(Encoding.UTF8.GetBytes(_text.ToString()));
-        }
-        else
-        {
-            Advance(line.Id.Number.TryFormat(_line.GetSpan(20), out written, provider: CultureInfo.InvariantCulture), written);
+            AppendUtf8(output, text.AsSpan(clean, i - clean));
+            clean = i + 1;
+            switch (c)
+            {
+                case '"':
+                    Append(output, "\\\""u8);
+                    break;
+                case '\\':
+                    Append(output, "\\\\"u8);
+                    break;
+                case '\n':
+                    Append(output, "\\n"u8);
+                    break;
+                case '\r':
+                    Append(output, "\\r"u8);
+                    break;
+                case '\f':
+                    Append(output, "\\f"u8);
+                    break;
+                case '\t':
+                    Append(output, "\\t"u8);
+                    break;
+                default:
+                    Append(output, "\\u"u8);
+                    Advance(output, Utf8Formatter.TryFormat((int)c, output.GetSpan(4), out var written, new StandardFormat('X', 4)), written);
+                    break;
+            }
         }
 
-        Append(",\"prediction\":"u8);
-        AppendDouble(line.Prediction);
-        Append(",\"latency_ms\":"u8);
-        AppendDouble(line.LatencyMs);
-        if (line.CostUsd is { } cost)
-        {
-            Append(",\"cost_usd\":"u8);
-            AppendDouble(cost);
-        }
-
-        Append("}"u8);
-        writer.WriteRawValue(_line.WrittenSpan, skipInputValidation: true);
+        AppendUtf8(output, text.AsSpan(clean));
+        Append(output, "\""u8);
     }
 
-    /// <summary>As <see cref="JsonValueFormatter"/> writes a double: "R", and NaN or infinities as strings.</summary>
-    private void AppendDouble(double value)
+    // Escapes split the text only at ASCII characters, so a surrogate pair is never cut in two.
+    private static void AppendUtf8(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        var finite = double.IsFinite(value);
-        if (!finite)
+        if (!text.IsEmpty)
         {
-            Append("\""u8);
-        }
-
-        Advance(value.TryFormat(_line.GetSpan(40), out var written, finite ? "R" : null, CultureInfo.InvariantCulture), written);
-        if (!finite)
-        {
-            Append("\""u8);
+            output.Advance(Encoding.UTF8.GetBytes(text, output.GetSpan(Encoding.UTF8.GetMaxByteCount(text.Length))));
         }
     }
 
-    private void Append(ReadOnlySpan<byte> bytes) => _line.Write(bytes);
+    private static void Append(IBufferWriter<byte> output, ReadOnlySpan<byte> bytes) => output.Write(bytes);
 
-    private void Advance(bool formatted, int written)
+    private static void Advance(IBufferWriter<byte> output, bool formatted, int written)
     {
         if (!formatted)
         {
             throw new InvalidOperationException("a value did not fit its buffer");
         }
 
-        _line.Advance(written);
+        output.Advance(written);
     }
 }

@@ -1,8 +1,5 @@
 using System.Buffers;
-using System.Text.Encodings.Web;
-using System.Text.Json;
-using Serilog.Core;
-using Serilog.Events;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Logging;
 
@@ -14,15 +11,8 @@ namespace BatchJob.Logging;
 /// A failed write (a full device, a closed pipe) never throws into the caller: the sink keeps the
 /// first error in <see cref="OutputFailure"/>, drops further lines and signals <see cref="OutputBroken"/>.
 /// </summary>
-internal sealed class JsonLinesSink : ILogEventSink, IDisposable
+internal sealed class JsonLinesSink : ILogOutput, IDisposable
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
-    {
-        // Keep '+', '<', quotes in messages readable; output is a log, not HTML.
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
-    };
-
     private const int BufferBytes = 64 * 1024;
 
     private readonly Lock _lock = new();
@@ -30,8 +20,7 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
     // Lines collect here and reach the stream in 64 KB writes. Utf8JsonWriter over a Stream would
     // flush the stream at every line: one write syscall per record, which the profile showed.
     private readonly ArrayBufferWriter<byte> _pending = new(BufferBytes * 2);
-    private readonly IJsonLogLayout _layout;
-    private readonly Utf8JsonWriter _writer;
+    private readonly ILogLineLayout _layout;
     private readonly TimeSpan _maxDelay;
     private readonly ITimer _flushTimer;
     private readonly CancellationTokenSource _broken = new();
@@ -41,11 +30,10 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
     private bool _disposed;
 
     /// <param name="timeProvider">Drives the flush timer; tests pass a fake one. Null means the system clock.</param>
-    public JsonLinesSink(Stream output, IJsonLogLayout layout, TimeSpan maxDelay, TimeProvider? timeProvider = null)
+    public JsonLinesSink(Stream output, ILogLineLayout layout, TimeSpan maxDelay, TimeProvider? timeProvider = null)
     {
         _output = output;
         _layout = layout;
-        _writer = new Utf8JsonWriter(_pending, WriterOptions);
         _maxDelay = maxDelay;
         _flushTimer = (timeProvider ?? TimeProvider.System).CreateTimer(_ => FlushScheduled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -56,30 +44,18 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
     /// <summary>Cancelled when a write to the output fails: the run can stop rather than work on unlogged.</summary>
     public CancellationToken OutputBroken => _broken.Token;
 
-    public void Emit(LogEvent logEvent)
+    public void Write(LogLine line)
     {
-        ArgumentNullException.ThrowIfNull(logEvent);
+        ArgumentNullException.ThrowIfNull(line);
         lock (_lock)
         {
-            _layout.Write(logEvent, _writer);
-            EndLine(logEvent.Level >= LogEventLevel.Warning);
-        }
-    }
-
-    /// <summary>The per-record INFO line, straight from its fields (see <see cref="RecordLine"/>); same bytes as through Serilog.</summary>
-    public void EmitRecordProcessed(in RecordLine line)
-    {
-        lock (_lock)
-        {
-            _layout.WriteRecordProcessed(line, _writer);
-            EndLine(flushNow: false);
+            _layout.Write(line, _pending);
+            EndLine(line.Level >= LogLevel.Warning);
         }
     }
 
     private void EndLine(bool flushNow)
     {
-        _writer.Flush();
-        _writer.Reset();
         _pending.GetSpan(1)[0] = (byte)'\n';
         _pending.Advance(1);
         if (flushNow || _maxDelay <= TimeSpan.Zero)
@@ -155,7 +131,7 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
             }
 
             _disposed = true;
-            _writer.Dispose();
+            (_layout as IDisposable)?.Dispose();
             WritePending(flush: true);
         }
 

@@ -1,5 +1,8 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
-using Serilog.Events;
+using BatchJob.Json;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Logging;
 
@@ -7,48 +10,32 @@ namespace BatchJob.Logging;
 /// The lab's log line: <c>{"timestamp", "level", "message", ...fields, "trace_id", "span_id"}</c>,
 /// with levels spelled INFO, WARN, ERROR as the guide shows them.
 /// </summary>
-internal sealed class LabJsonLayout : IJsonLogLayout
+internal sealed class LabJsonLayout : ILogLineLayout, IDisposable
 {
-    public void Write(LogEvent logEvent, Utf8JsonWriter writer)
+    private static readonly JsonWriterOptions WriterOptions = new()
     {
-        ArgumentNullException.ThrowIfNull(logEvent);
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.WriteStartObject();
-        writer.WriteString("timestamp"u8, logEvent.Timestamp.UtcDateTime);
-        writer.WriteString("level"u8, LevelName(logEvent.Level));
-        writer.WriteString("message"u8, logEvent.MessageTemplate.Tokens.Count() == 1 ? logEvent.MessageTemplate.Text : logEvent.RenderMessage(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var (name, value) in logEvent.Properties)
-        {
-            writer.WritePropertyName(name);
-            JsonValueWriter.Write(writer, value);
-        }
+        // Keep '+', '<', quotes in messages readable; output is a log, not HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
 
-        if (logEvent.Exception is { } exception)
-        {
-            writer.WriteString("exception"u8, exception.ToString());
-        }
+    private readonly Utf8JsonWriter _writer = new(Stream.Null, WriterOptions);
 
-        if (logEvent.TraceId is { } traceId)
-        {
-            writer.WriteString("trace_id"u8, traceId.ToHexString());
-        }
-
-        if (logEvent.SpanId is { } spanId)
-        {
-            writer.WriteString("span_id"u8, spanId.ToHexString());
-        }
-
-        writer.WriteEndObject();
-    }
-
-    public void WriteRecordProcessed(in RecordLine line, Utf8JsonWriter writer)
+    public void Write(LogLine line, IBufferWriter<byte> output)
     {
-        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(line);
+        var writer = _writer;
+        writer.Reset(output);
         writer.WriteStartObject();
         writer.WriteString("timestamp"u8, line.Timestamp);
-        writer.WriteString("level"u8, "INFO"u8);
-        writer.WriteString("message"u8, "Record processed"u8);
-        RecordFields.Write(line, writer);
+        writer.WriteString("level"u8, LevelName(line.Level));
+        writer.WriteString("message"u8, line.Message);
+        foreach (ref readonly var field in line.Fields)
+        {
+            writer.WritePropertyName(field.Name);
+            WriteValue(writer, field);
+        }
+
         if (line.HasSpan)
         {
             Span<byte> hex = stackalloc byte[32];
@@ -57,13 +44,57 @@ internal sealed class LabJsonLayout : IJsonLogLayout
         }
 
         writer.WriteEndObject();
+        writer.Flush();
     }
 
-    public static string LevelName(LogEventLevel level) => level switch
+    public void Dispose() => _writer.Dispose();
+
+    public static ReadOnlySpan<byte> LevelName(LogLevel level) => level switch
     {
-        LogEventLevel.Verbose or LogEventLevel.Debug => "DEBUG",
-        LogEventLevel.Information => "INFO",
-        LogEventLevel.Warning => "WARN",
-        _ => "ERROR",
+        LogLevel.Trace or LogLevel.Debug => "DEBUG"u8,
+        LogLevel.Information => "INFO"u8,
+        LogLevel.Warning => "WARN"u8,
+        _ => "ERROR"u8,
     };
+
+    private static void WriteValue(Utf8JsonWriter writer, in LogField field)
+    {
+        switch (field.Kind)
+        {
+            case LogFieldKind.Long:
+                writer.WriteNumberValue(field.Integer);
+                break;
+            case LogFieldKind.Double:
+                JsonNumbers.WriteDouble(writer, field.Number);
+                break;
+            case LogFieldKind.Bool:
+                writer.WriteBooleanValue(field.Bool);
+                break;
+            case LogFieldKind.String:
+                writer.WriteStringValue(field.String);
+                break;
+            case LogFieldKind.Object:
+                writer.WriteStartObject();
+                foreach (var nested in field.Fields)
+                {
+                    writer.WritePropertyName(nested.Name);
+                    WriteValue(writer, nested);
+                }
+
+                writer.WriteEndObject();
+                break;
+            case LogFieldKind.Strings:
+                writer.WriteStartArray();
+                foreach (var text in field.Strings)
+                {
+                    writer.WriteStringValue(text);
+                }
+
+                writer.WriteEndArray();
+                break;
+            default:
+                writer.WriteNullValue();
+                break;
+        }
+    }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using BatchJob.Input;
-using BatchJob.Logging;
+using BatchJob.Json;
 
 namespace BatchJob.Output;
 

@@ -14,12 +14,10 @@ namespace BatchJob.Processing;
 /// its span and metrics, log it, write it. Nothing is held per record after it is done, so memory
 /// stays flat however long the input.
 /// </summary>
-/// <param name="recordSampler">The SDK's sampler when telemetry is on: record spans it would drop are not started at all.</param>
-internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler? recordSampler = null)
+/// <param name="recordSampler">The SDK's sampler: record spans it would drop are not started at all.</param>
+internal sealed class BatchRunner(
+    BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler recordSampler, RecordParser parser, SumModel model, CostModel cost)
 {
-    private readonly RecordParser _parser = new();
-    private readonly SumModel _model = new(options.CpuBurnMs);
-    private readonly CostModel _cost = new(options.Cost);
     private readonly BatchStatistics _stats = new();
 
     // Boxed once: every kept record span carries these, and boxing per record would allocate.
@@ -102,8 +100,8 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchStartSpan);
         span?.SetTag("app.env", options.AppEnvironment)
             .SetTag("batch.size", options.BatchSize)
-            .SetTag("cpu_cores", _cost.CpuCores)
-            .SetTag("memory_mb", _cost.MemoryMiB)
+            .SetTag("cpu_cores", cost.CpuCores)
+            .SetTag("memory_mb", cost.MemoryMiB)
             .SetTag("cost_tracking", options.Cost.Enabled);
     }
 
@@ -124,7 +122,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
             // A pipe or FIFO (also /dev/stdin fed by a pipe) has no size to give.
             long? bytes = stream.CanSeek ? stream.Length : null;
             span?.SetTag("input.path", options.InputPath).SetTag("input.bytes", bytes);
-            log.JobStarting(options.AppEnvironment, options.InputPath, bytes, options.OutputPath, _cost.CpuCores, _cost.MemoryMiB, options.Cost.Enabled);
+            log.JobStarting(options.AppEnvironment, options.InputPath, bytes, options.OutputPath, cost.CpuCores, cost.MemoryMiB, options.Cost.Enabled);
             return stream;
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -160,20 +158,20 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
     private long ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
     {
         var started = Stopwatch.GetTimestamp();
-        using var span = recordSampler is not null && recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
+        using var span = recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
         if (kind == LineKind.TooLong)
         {
             Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);
             return Stopwatch.GetTimestamp();
         }
 
-        if (!_parser.TryParse(line, out var record, out var error, out var idSeen))
+        if (!parser.TryParse(line, out var record, out var error, out var idSeen))
         {
             Fail(span, lineNumber, error!, idSeen);
             return Stopwatch.GetTimestamp();
         }
 
-        var prediction = _model.Predict(record.Features);
+        var prediction = model.Predict(record.Features);
         if (double.IsNaN(prediction))
         {
             Fail(span, lineNumber, "the sum of the features overflows a double", record.Id);
@@ -183,7 +181,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         // Cost is computed from the latency as printed, so every log line checks against the formula.
         var finished = Stopwatch.GetTimestamp();
         var latencyMs = Math.Round(Stopwatch.GetElapsedTime(started, finished).TotalMilliseconds, 4);
-        var costUsd = _cost.CostUsd(latencyMs);
+        var costUsd = cost.CostUsd(latencyMs);
         // A span the sampler dropped records nothing: skip the tags and their boxing.
         if (span is { IsAllDataRequested: true })
         {
@@ -242,7 +240,7 @@ internal sealed class BatchRunner(BatchOptions options, BatchTelemetry telemetry
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
         var summary = _stats.ToSummary(
             options.Cost.Enabled,
-            usage.CpuUtilization(_cost.CpuCores),
+            usage.CpuUtilization(cost.CpuCores),
             ResourceUsage.PeakMemoryMiB(),
             usage.ElapsedMs,
             interrupted);

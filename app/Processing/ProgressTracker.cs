@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using BatchJob.Output;
 
 namespace BatchJob.Processing;
 

@@ -11,8 +11,10 @@ namespace BatchJob.Telemetry;
 /// most TELEMETRY_FLUSH_TIMEOUT_MS so a missing collector costs seconds, never a hang, and reports
 /// what the collector accepted.
 /// </summary>
-internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider tracerProvider, MeterProvider meterProvider, LoggerProvider? loggerProvider, OtlpExporters exporters)
+internal sealed class TelemetryPipeline(TelemetryOptions options, TracerProvider tracerProvider, MeterProvider meterProvider, LoggerProvider? loggerProvider, OtlpExporters exporters) : ITelemetryShutdown
 {
+    public bool Enabled => true;
+
     /// <summary>Flushes and stops traces, metrics and logs in parallel, waiting at most the flush bound, and reports delivery.</summary>
     public TelemetryDelivery Shutdown()
     {

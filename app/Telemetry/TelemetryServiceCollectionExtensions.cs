@@ -19,7 +19,7 @@ internal static class TelemetryServiceCollectionExtensions
     /// One resource for every signal; traces from the batch's ActivitySource through the record
     /// sampler; metrics from the batch's Meter plus .NET's own runtime metrics (GC, CPU, memory);
     /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
-    /// reaches through <see cref="Logging.OtlpLogBridge"/>. Each signal whose exporter is otlp goes
+    /// reaches through the logger named <see cref="BatchTelemetry.Name"/> (the host registers that output). Each signal whose exporter is otlp goes
     /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
     /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE and
     /// an <see cref="ExportGate"/> in front of it: the batch waits for an exporter that keeps up.
@@ -78,10 +78,9 @@ internal static class TelemetryServiceCollectionExtensions
                         options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize))
                     .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().Logs!.ProviderHandoff),
                 logOptions => logOptions.IncludeFormattedMessage = false);
-            services.AddSingleton(sp => new Logging.OtlpLogBridge(sp.GetRequiredService<ILoggerFactory>().CreateLogger(BatchTelemetry.Name)));
         }
 
-        services.AddSingleton(sp => new TelemetryPipeline(
+        services.AddSingleton<ITelemetryShutdown>(sp => new TelemetryPipeline(
             options,
             sp.GetRequiredService<TracerProvider>(),
             sp.GetRequiredService<MeterProvider>(),

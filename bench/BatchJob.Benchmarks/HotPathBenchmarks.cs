@@ -1,11 +1,11 @@
-using System.Text.Json;
+using System.Buffers;
 using BatchJob.Inference;
 using BatchJob.Input;
+using BatchJob.Json;
 using BatchJob.Logging;
 using BatchJob.Output;
 using BenchmarkDotNet.Attributes;
-using Serilog.Events;
-using Serilog.Parsing;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Benchmarks;
 
@@ -27,43 +27,31 @@ public class HotPathBenchmarks
     private readonly RecordParser _parser = new();
     private readonly SumModel _model = new(cpuBurnMs: 0);
     private readonly byte[] _number = new byte[40];
-    private readonly LabJsonLayout _layout = new();
-    private readonly MemoryStream _sink = new();
-    private Utf8JsonWriter _writer = null!;
+    private readonly LabJsonLayout _lab = new();
+    private readonly ClefLayout _clef = new();
+    private readonly ArrayBufferWriter<byte> _sink = new(1024);
+    private readonly LogLine _recordLine = new();
     private PredictionWriter _predictions = null!;
     private string _predictionsPath = null!;
-    private LogEvent _logEvent = null!;
-    private RecordLine _recordLine;
 
     [GlobalSetup]
     public void Setup()
     {
-        _writer = new Utf8JsonWriter(_sink, new JsonWriterOptions { SkipValidation = true });
         _predictionsPath = Path.Combine(Path.GetTempPath(), $"bench-predictions-{Environment.ProcessId}.jsonl");
         _predictions = new PredictionWriter(_predictionsPath);
-        _recordLine = new RecordLine(
-            DateTime.UtcNow, new RecordId(123456, null), -53.27, 0.0012, 7.5e-12,
-            System.Diagnostics.ActivityTraceId.CreateRandom(), System.Diagnostics.ActivitySpanId.CreateRandom(), HasSpan: true);
-        _logEvent = new LogEvent(
-            DateTimeOffset.UtcNow,
-            LogEventLevel.Information,
-            null,
-            new MessageTemplateParser().Parse("Record processed"),
-            [
-                new("id", new ScalarValue(123456L)),
-                new("prediction", new ScalarValue(-53.27)),
-                new("latency_ms", new ScalarValue(0.0012)),
-                new("cost_usd", new ScalarValue(7.5e-12)),
-            ],
-            System.Diagnostics.ActivityTraceId.CreateRandom(),
-            System.Diagnostics.ActivitySpanId.CreateRandom());
+        using var span = new System.Diagnostics.Activity("record").Start();
+        _recordLine.Start(DateTime.UtcNow, LogLevel.Information, "Record processed", span);
+        _recordLine.Add(LogField.Of("id", new RecordId(123456, null)));
+        _recordLine.Add(LogField.Of("prediction", -53.27));
+        _recordLine.Add(LogField.Of("latency_ms", 0.0012));
+        _recordLine.Add(LogField.Of("cost_usd", 7.5e-12));
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _predictions.Dispose();
-        _writer.Dispose();
+        _lab.Dispose();
         File.Delete(_predictionsPath);
     }
 
@@ -83,33 +71,25 @@ public class HotPathBenchmarks
     public void WritePredictionLine()
     {
         _predictions.Write(new RecordId(123456, null), -53.272000000000006);
-        if (_sink.Length > 0)
-        {
-            _sink.SetLength(0);
-        }
     }
 
-    /// <summary>The "Record processed" line as the worker writes it: straight from its fields.</summary>
+    /// <summary>The "Record processed" line as the lab layout writes it.</summary>
     [Benchmark]
-    public long FormatRecordLine()
+    public int FormatRecordLine()
     {
-        _layout.WriteRecordProcessed(_recordLine, _writer);
-        _writer.Flush();
-        _writer.Reset();
-        var length = _sink.Length;
-        _sink.SetLength(0);
+        _lab.Write(_recordLine, _sink);
+        var length = _sink.WrittenCount;
+        _sink.ResetWrittenCount();
         return length;
     }
 
-    /// <summary>The same line through a Serilog LogEvent (how every other line is written).</summary>
+    /// <summary>The same line in CLEF.</summary>
     [Benchmark]
-    public long FormatLogLine()
+    public int FormatRecordLineClef()
     {
-        _layout.Write(_logEvent, _writer);
-        _writer.Flush();
-        _writer.Reset();
-        var length = _sink.Length;
-        _sink.SetLength(0);
+        _clef.Write(_recordLine, _sink);
+        var length = _sink.WrittenCount;
+        _sink.ResetWrittenCount();
         return length;
     }
 }

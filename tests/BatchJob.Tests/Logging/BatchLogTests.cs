@@ -1,25 +1,15 @@
-using System.Text;
 using System.Text.Json;
+using BatchJob.Configuration;
 using BatchJob.Input;
 using BatchJob.Logging;
-using Serilog;
 
 namespace BatchJob.Tests.Logging;
 
 public sealed class BatchLogTests
 {
-    private static List<JsonElement> Capture(Action<BatchLog> write)
-    {
-        using var stdout = new MemoryStream();
-        var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero);
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
-        {
-            write(new BatchLog(logger, sink));
-        }
-
-        return Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+    private static List<JsonElement> Capture(Action<BatchLog> write) =>
+        LogCapture.Render(LogFormat.Lab, write).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
-    }
 
     [Fact]
     public void A_crash_is_one_ERROR_line_with_the_exception_inside_not_a_stack_dump()

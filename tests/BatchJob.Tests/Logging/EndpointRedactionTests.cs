@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
+using BatchJob.Configuration;
 using BatchJob.Logging;
 using BatchJob.Telemetry;
 using BatchJob.Tests.Configuration;
 using BatchJob.Tests.Support;
-using Serilog;
 
 namespace BatchJob.Tests.Logging;
 
@@ -30,16 +30,12 @@ public sealed class EndpointRedactionTests
     public void The_start_line_and_the_delivery_WARN_name_the_endpoint_without_credentials()
     {
         var endpoint = new Uri($"http://lab:{Secret}@collector:4317");
-        using var stdout = new MemoryStream();
-        var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero);
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        var text = LogCapture.Render(LogFormat.Lab, log =>
         {
-            var log = new BatchLog(logger, sink);
             log.TelemetryInitializing("svc", endpoint, "grpc", traces: true, metrics: true, logs: true);
             log.TelemetryNotDelivered(endpoint, new TelemetryDelivery(new SignalDelivery(6, 0, 6), FlushedInTime: true, MetricsDelivered: false));
-        }
+        });
 
-        var text = Encoding.UTF8.GetString(stdout.ToArray());
         text.Should().NotContain(Secret).And.NotContain("lab:");
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("endpoint").GetString())
             .Should().Equal("http://***@collector:4317", "http://***@collector:4317");

@@ -1,8 +1,7 @@
 using System.Text;
 using BatchJob.Logging;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using Serilog;
-using Serilog.Core;
 
 namespace BatchJob.Tests.Logging;
 
@@ -20,9 +19,9 @@ public sealed class JsonLinesSinkTests
     {
         var time = new FakeTimeProvider();
         using var output = new MemoryStream();
-        using var logger = Logger(output, time, out _);
+        using var sink = Sink(output, time);
 
-        logger.Information("Starting batch inference job");
+        Write(sink, LogLevel.Information, "Starting batch inference job");
         Text(output).Should().BeEmpty("INFO lines are buffered");
 
         time.Advance(MaxDelay - TimeSpan.FromMilliseconds(1));
@@ -37,12 +36,12 @@ public sealed class JsonLinesSinkTests
     {
         var time = new FakeTimeProvider();
         using var output = new MemoryStream();
-        using var logger = Logger(output, time, out _);
+        using var sink = Sink(output, time);
 
         // A line every 200 ms: each flush must cover the lines logged since the previous one.
         for (var i = 1; i <= 10; i++)
         {
-            logger.Information("line {N}", i);
+            Write(sink, LogLevel.Information, $"line {i}");
             time.Advance(TimeSpan.FromMilliseconds(200));
             var due = Enumerable.Range(1, i).Where(n => (i - n + 1) * 200 >= MaxDelay.TotalMilliseconds);
             var text = Text(output);
@@ -61,10 +60,10 @@ public sealed class JsonLinesSinkTests
     {
         var time = new FakeTimeProvider();
         using var output = new MemoryStream();
-        using var logger = Logger(output, time, out _);
+        using var sink = Sink(output, time);
 
-        logger.Information("before");
-        logger.Warning("now");
+        Write(sink, LogLevel.Information, "before");
+        Write(sink, LogLevel.Warning, "now");
 
         Text(output).Should().Contain("before").And.Contain("now");
     }
@@ -74,13 +73,13 @@ public sealed class JsonLinesSinkTests
     {
         var time = new FakeTimeProvider();
         using var output = new FailingStream();
-        using var logger = Logger(output, time, out var sink);
+        using var sink = Sink(output, time);
 
-        logger.Information("buffered");
+        Write(sink, LogLevel.Information, "buffered");
         sink.OutputBroken.IsCancellationRequested.Should().BeFalse();
         var timerFlush = () => time.Advance(MaxDelay);
         timerFlush.Should().NotThrow("the timer's flush runs on a pool thread, where a throw ends the process");
-        var direct = () => sink.EmitRecordProcessed(new RecordLine(DateTime.UtcNow, new(1, null), 1.0, 0.1, null, default, default, false));
+        var direct = () => Write(sink, LogLevel.Information, "Record processed");
         direct.Should().NotThrow();
         sink.Flush();
 
@@ -89,10 +88,13 @@ public sealed class JsonLinesSinkTests
         output.Writes.Should().Be(1, "after the first failure lines are dropped, not retried");
     }
 
-    private static Logger Logger(Stream output, TimeProvider time, out JsonLinesSink sink)
+    private static JsonLinesSink Sink(Stream output, TimeProvider time) => new(output, new LabJsonLayout(), MaxDelay, time);
+
+    private static void Write(JsonLinesSink sink, LogLevel level, string message)
     {
-        sink = new JsonLinesSink(output, new LabJsonLayout(), MaxDelay, time);
-        return new LoggerConfiguration().MinimumLevel.Information().WriteTo.Sink(sink).CreateLogger();
+        var line = new LogLine();
+        line.Start(DateTime.UtcNow, level, message, span: null);
+        sink.Write(line);
     }
 
     private static string Text(MemoryStream output) => Encoding.UTF8.GetString(output.ToArray());

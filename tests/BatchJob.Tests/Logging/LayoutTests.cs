@@ -1,38 +1,44 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using BatchJob.Input;
+using BatchJob.Json;
 using BatchJob.Logging;
-using Serilog.Events;
-using Serilog.Formatting.Compact;
-using Serilog.Parsing;
+using Microsoft.Extensions.Logging;
 
 namespace BatchJob.Tests.Logging;
 
 public sealed class LayoutTests
 {
-    private static readonly DateTimeOffset Time = new(2024, 1, 15, 10, 32, 0, 456, TimeSpan.Zero);
+    // Ticks below the millisecond, as the clock has them: "O" writes all seven digits.
+    private static readonly DateTime Time = new DateTime(2024, 1, 15, 10, 32, 0, DateTimeKind.Utc).AddTicks(4_560_000);
+    private static readonly DateTime OddTime = new DateTime(2024, 1, 15, 10, 32, 0, DateTimeKind.Utc).AddTicks(4_567_891);
     private static readonly ActivityTraceId TraceId = ActivityTraceId.CreateFromString("0af7651916cd43dd8448eb211c80319c");
     private static readonly ActivitySpanId SpanId = ActivitySpanId.CreateFromString("b7ad6b7169203331");
 
-    private static LogEvent RecordEvent(LogEventLevel level = LogEventLevel.Information) => new(
-        Time, level, null, new MessageTemplateParser().Parse("Record processed"),
-        [
-            new LogEventProperty("id", new ScalarValue(1L)),
-            new LogEventProperty("prediction", new ScalarValue(6.0)),
-            new LogEventProperty("latency_ms", new ScalarValue(0.0123)),
-            new LogEventProperty("cost_usd", new ScalarValue(7.6875e-11)),
-            new LogEventProperty("@odd", new ScalarValue("x")),
-        ],
-        TraceId,
-        SpanId);
+    private static LogLine Line(DateTime time, LogLevel level, string message, bool inSpan, params LogField[] fields)
+    {
+        using var span = inSpan ? new Activity("test").SetParentId(TraceId, SpanId).Start() : null;
+        var line = new LogLine();
+        line.Start(time, level, message, span);
+        foreach (var field in fields)
+        {
+            line.Add(field);
+        }
+
+        return line;
+    }
+
+    private static LogLine RecordLine(LogLevel level = LogLevel.Information) => Line(Time, level, "Record processed", inSpan: false,
+        LogField.Of("id", 1L), LogField.Of("prediction", 6.0), LogField.Of("latency_ms", 0.0123), LogField.Of("cost_usd", 7.6875e-11), LogField.Of("@odd", "x"));
 
     /// <summary>Through the real sink, as stdout gets it: one line, newline-terminated.</summary>
-    private static string Render(IJsonLogLayout layout, LogEvent logEvent)
+    private static string Render(ILogLineLayout layout, LogLine line)
     {
         using var buffer = new MemoryStream();
         using (var sink = new JsonLinesSink(buffer, layout, TimeSpan.FromHours(1)))
         {
-            sink.Emit(logEvent);
+            sink.Write(line);
         }
 
         var text = Encoding.UTF8.GetString(buffer.ToArray());
@@ -43,94 +49,103 @@ public sealed class LayoutTests
     [Fact]
     public void Lab_layout_writes_the_contract_fields_in_order()
     {
-        Render(new LabJsonLayout(), RecordEvent()).Should().Be(
-            """{"timestamp":"2024-01-15T10:32:00.456Z","level":"INFO","message":"Record processed","id":1,"prediction":6.0,"latency_ms":0.0123,"cost_usd":7.6875E-11,"@odd":"x","trace_id":"0af7651916cd43dd8448eb211c80319c","span_id":"b7ad6b7169203331"}""");
+        Render(new LabJsonLayout(), RecordLine()).Should().Be(
+            """{"timestamp":"2024-01-15T10:32:00.456Z","level":"INFO","message":"Record processed","id":1,"prediction":6.0,"latency_ms":0.0123,"cost_usd":7.6875E-11,"@odd":"x"}""");
+    }
+
+    [Fact]
+    public void Lab_layout_ends_with_the_span_ids_when_written_in_a_span()
+    {
+        var line = Line(Time, LogLevel.Information, "Record processed", inSpan: true, LogField.Of("id", 1L));
+
+        Render(new LabJsonLayout(), line).Should().EndWith($"\"id\":1,\"trace_id\":\"{TraceId}\",\"span_id\":\"{line.SpanId}\"}}");
     }
 
     [Theory]
-    [InlineData(LogEventLevel.Warning, "WARN")]
-    [InlineData(LogEventLevel.Error, "ERROR")]
-    [InlineData(LogEventLevel.Fatal, "ERROR")]
-    [InlineData(LogEventLevel.Debug, "DEBUG")]
-    public void Lab_layout_spells_levels_as_the_guide_does(LogEventLevel level, string expected) =>
-        JsonDocument.Parse(Render(new LabJsonLayout(), RecordEvent(level))).RootElement.GetProperty("level").GetString().Should().Be(expected);
+    [InlineData(LogLevel.Warning, "WARN")]
+    [InlineData(LogLevel.Error, "ERROR")]
+    [InlineData(LogLevel.Critical, "ERROR")]
+    [InlineData(LogLevel.Debug, "DEBUG")]
+    public void Lab_layout_spells_levels_as_the_guide_does(LogLevel level, string expected) =>
+        JsonDocument.Parse(Render(new LabJsonLayout(), RecordLine(level))).RootElement.GetProperty("level").GetString().Should().Be(expected);
 
-    /// <summary>Events of every shape the layouts meet: levels, exception, trace context, nested values, odd names and text.</summary>
-    public static TheoryData<string> ClefCases => new(ClefEvents.Keys);
-
-    private static readonly Dictionary<string, LogEvent> ClefEvents = new()
+    [Fact]
+    public void Nested_fields_and_lists_stay_JSON()
     {
-        ["record"] = RecordEvent(),
-        ["warning"] = RecordEvent(LogEventLevel.Warning),
-        ["debug"] = RecordEvent(LogEventLevel.Debug),
-        ["fatal, with exception, no trace"] = new LogEvent(
-            new DateTimeOffset(2024, 1, 15, 10, 32, 0, TimeSpan.FromHours(2)).AddTicks(1234567), LogEventLevel.Fatal, new InvalidOperationException("boom \"quoted\"\n"),
-            new MessageTemplateParser().Parse("Batch job crashed"), [new LogEventProperty("error", new ScalarValue("InvalidOperationException: boom"))]),
-        ["nested and odd values"] = new LogEvent(Time, LogEventLevel.Error, null, new MessageTemplateParser().Parse("Batch job completed"),
-        [
-            new LogEventProperty("summary", new StructureValue([
-                new LogEventProperty("avg_prediction", new ScalarValue(10.5)),
-                new LogEventProperty("whole", new ScalarValue(6.0)),
-                new LogEventProperty("tiny", new ScalarValue(2.5e-7)),
-                new LogEventProperty("huge", new ScalarValue(1e21)),
-                new LogEventProperty("sum", new ScalarValue(0.1 + 0.2)),
-                new LogEventProperty("total_records", new ScalarValue(2L)),
-                new LogEventProperty("int", new ScalarValue(-3)),
-                new LogEventProperty("price", new ScalarValue(0.040m)),
-                new LogEventProperty("interrupted", new ScalarValue(false)),
-                new LogEventProperty("output", new ScalarValue(null)),
-            ])),
-            new LogEventProperty("errors", new SequenceValue([new ScalarValue("a \"b\" + <c> & 'd' \\ é 日本 \u0001\t\r\n"), new ScalarValue(null)])),
-            new LogEventProperty("@t", new ScalarValue("not the timestamp")),
-        ]),
-        ["values of every scalar kind"] = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Batch progress"),
-        [
-            new LogEventProperty("nan", new ScalarValue(double.NaN)),
-            new LogEventProperty("inf", new ScalarValue(double.PositiveInfinity)),
-            new LogEventProperty("minus_inf", new ScalarValue(double.NegativeInfinity)),
-            new LogEventProperty("minus_zero", new ScalarValue(-0.0)),
-            new LogEventProperty("float", new ScalarValue(0.1f)),
-            new LogEventProperty("whole_float", new ScalarValue(3f)),
-            new LogEventProperty("uint", new ScalarValue(7u)),
-            new LogEventProperty("ulong", new ScalarValue(ulong.MaxValue)),
-            new LogEventProperty("short", new ScalarValue((short)-5)),
-            new LogEventProperty("byte", new ScalarValue((byte)255)),
-            new LogEventProperty("char", new ScalarValue('c')),
-            new LogEventProperty("when", new ScalarValue(new DateTimeOffset(2024, 1, 15, 10, 32, 0, TimeSpan.FromHours(-5)))),
-            new LogEventProperty("utc", new ScalarValue(new DateTime(2024, 1, 15, 10, 32, 0, 100, DateTimeKind.Utc))),
-            new LogEventProperty("tagged", new StructureValue([new LogEventProperty("a", new ScalarValue(1L))], "Progress")),
-            new LogEventProperty("map", new DictionaryValue([new(new ScalarValue("k"), new ScalarValue(1.5)), new(new ScalarValue(2L), new ScalarValue(null))])),
-        ]),
-        ["template with formats"] = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Rate {rate:0.0}/s after {elapsed} s, {pct:P0}"),
-        [
-            new LogEventProperty("rate", new ScalarValue(1234.567)),
-            new LogEventProperty("elapsed", new ScalarValue(2.5)),
-            new LogEventProperty("pct", new ScalarValue(0.25)),
-        ]),
-    };
+        var line = Line(Time, LogLevel.Information, "Batch job completed", inSpan: false,
+            LogField.Object("summary", [LogField.Of("avg_prediction", 10.5), LogField.Of("total_records", 2L)]),
+            LogField.List("errors", ["a \"b\" + <c>", "d"]));
+
+        Render(new LabJsonLayout(), line).Should().Be(
+            """{"timestamp":"2024-01-15T10:32:00.456Z","level":"INFO","message":"Batch job completed","summary":{"avg_prediction":10.5,"total_records":2},"errors":["a \"b\" + <c>","d"]}""");
+    }
+
+    /// <summary>Lines of every shape the layouts meet: levels, trace context, every field kind, odd names and text.</summary>
+    public static TheoryData<string> ClefCases => new(ClefLines.Keys);
+
+    private static readonly Dictionary<string, Func<LogLine>> ClefLines = BuildClefLines();
+
+    private static Dictionary<string, Func<LogLine>> BuildClefLines()
+    {
+        var lines = new Dictionary<string, Func<LogLine>>
+        {
+            ["record"] = () => RecordLine(),
+            ["warning"] = () => RecordLine(LogLevel.Warning),
+            ["debug"] = () => RecordLine(LogLevel.Debug),
+            ["trace"] = () => RecordLine(LogLevel.Trace),
+            ["error, in a span, odd time"] = () => Line(OddTime, LogLevel.Error, "Batch job crashed", inSpan: true,
+                LogField.Of("error", "InvalidOperationException: boom \"quoted\"\n"), LogField.Of("exception", "System.InvalidOperationException: boom\n   at X.Y()")),
+            ["critical"] = () => Line(Time, LogLevel.Critical, "fatal", inSpan: false),
+            ["nested and odd values"] = () => Line(Time, LogLevel.Error, "Batch job completed", inSpan: false,
+                LogField.Object("summary",
+                [
+                    LogField.Of("avg_prediction", 10.5), LogField.Of("whole", 6.0), LogField.Of("tiny", 2.5e-7), LogField.Of("huge", 1e21),
+                    LogField.Of("sum", 0.1 + 0.2), LogField.Of("total_records", 2L), LogField.Of("min", long.MinValue), LogField.Of("max", long.MaxValue),
+                    LogField.Of("interrupted", false), LogField.Null("output"), LogField.Object("deeper", [LogField.Of("x", true)]),
+                ]),
+                LogField.List("errors", ["a \"b\" + <c> & 'd' \\ é 日本 \u0001\u001b\u007f\b\f\t\r\n \u2028 😀 \ud800", ""]),
+                LogField.Of("@t", "not the timestamp")),
+            ["values of every scalar kind"] = () => Line(Time, LogLevel.Information, "Batch progress", inSpan: false,
+                LogField.Of("nan", double.NaN), LogField.Of("inf", double.PositiveInfinity), LogField.Of("minus_inf", double.NegativeInfinity),
+                LogField.Of("minus_zero", -0.0), LogField.Of("epsilon", double.Epsilon), LogField.Of("max", double.MaxValue),
+                LogField.Of("none", (double?)null), LogField.Of("bytes", (long?)78), LogField.Of("flag", (bool?)null)),
+        };
+
+        // The record line in every shape the run writes: numeric and text ids, whole, long and tiny
+        // predictions, with and without cost, in and out of a span.
+        foreach (var id in new[] { "-42", "rec-\"7\"-é\\\t", "a\u2028b<+>" })
+        {
+            foreach (var prediction in new[] { 15.0, 0.1 + 0.2, -2.5e-7 })
+            {
+                foreach (var (cost, inSpan) in new[] { (true, true), (false, true), (true, false) })
+                {
+                    var recordId = long.TryParse(id, out var number) ? new RecordId(number, null) : new RecordId(0, id);
+                    lines[$"record {id} {prediction} cost={cost} span={inSpan}"] = () => cost
+                        ? Line(OddTime, LogLevel.Information, "Record processed", inSpan, LogField.Of("id", recordId), LogField.Of("prediction", prediction), LogField.Of("latency_ms", 0.0012), LogField.Of("cost_usd", 6.25e-12))
+                        : Line(OddTime, LogLevel.Information, "Record processed", inSpan, LogField.Of("id", recordId), LogField.Of("prediction", prediction), LogField.Of("latency_ms", 0.0012));
+                }
+            }
+        }
+
+        return lines;
+    }
 
     [Theory]
     [MemberData(nameof(ClefCases))]
     public void Clef_layout_writes_what_Serilog_Formatting_Compact_writes(string name)
     {
-        var logEvent = ClefEvents[name];
-        using var reference = new StringWriter();
-        new CompactJsonFormatter().Format(logEvent, reference);
+        var line = ClefLines[name]();
 
-        Render(new ClefLayout(), logEvent).Should().Be(reference.ToString().TrimEnd('\n'));
+        Render(new ClefLayout(), line).Should().Be(SerilogReference.Clef(line).TrimEnd('\n'));
     }
 
     [Fact]
-    public void Nested_structures_and_sequences_stay_JSON()
+    public void Clef_record_line_is_what_the_package_writes_not_the_lab_spelling()
     {
-        var logEvent = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Batch job completed"),
-        [
-            new LogEventProperty("summary", new StructureValue([new LogEventProperty("avg_prediction", new ScalarValue(10.5)), new LogEventProperty("total_records", new ScalarValue(2L))])),
-            new LogEventProperty("errors", new SequenceValue([new ScalarValue("a \"b\" + <c>"), new ScalarValue(null)])),
-        ]);
+        var line = Line(OddTime, LogLevel.Information, "Record processed", inSpan: true, LogField.Of("id", 1L), LogField.Of("prediction", 6.0), LogField.Of("latency_ms", 0.0123));
 
-        Render(new LabJsonLayout(), logEvent).Should().Be(
-            """{"timestamp":"2024-01-15T10:32:00.456Z","level":"INFO","message":"Batch job completed","summary":{"avg_prediction":10.5,"total_records":2},"errors":["a \"b\" + <c>",null]}""");
+        Render(new ClefLayout(), line).Should().Be(
+            $$"""{"@t":"2024-01-15T10:32:00.4567891Z","@mt":"Record processed","@tr":"0af7651916cd43dd8448eb211c80319c","@sp":"{{line.SpanId}}","id":1,"prediction":6,"latency_ms":0.0123}""");
     }
 
     [Theory]

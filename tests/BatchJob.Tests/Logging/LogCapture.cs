@@ -4,7 +4,6 @@ using BatchJob.Configuration;
 using BatchJob.Logging;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
-using Serilog;
 
 namespace BatchJob.Tests.Logging;
 
@@ -14,10 +13,9 @@ internal static class LogCapture
     public static string Render(LogFormat format, Action<BatchLog> write)
     {
         using var stdout = new MemoryStream();
-        var sink = new JsonLinesSink(stdout, format == LogFormat.Clef ? new ClefLayout() : new LabJsonLayout(), TimeSpan.FromHours(1));
-        using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).CreateLogger())
+        using (var sink = BatchHost.StdoutSink(stdout, format))
         {
-            write(new BatchLog(logger, sink));
+            write(new BatchLog([sink], TimeProvider.System));
         }
 
         return Encoding.UTF8.GetString(stdout.ToArray());
@@ -30,13 +28,7 @@ internal static class LogCapture
         var text = new StringBuilder();
         using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records))))
         {
-            var bridge = new OtlpLogBridge(factory.CreateLogger("BatchJob"));
-            using var stdout = new MemoryStream();
-            var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.FromHours(1));
-            using (var logger = new LoggerConfiguration().WriteTo.Sink(sink).WriteTo.Sink(bridge).CreateLogger())
-            {
-                write(new BatchLog(logger, sink, bridge));
-            }
+            write(new BatchLog([new OtlpLogOutput(factory.CreateLogger("BatchJob"))], TimeProvider.System));
 
             foreach (var record in records)
             {

@@ -68,10 +68,11 @@ internal sealed class HostedRun : IDisposable
 
         var directory = Directory.CreateTempSubdirectory("batchjob-hosted-").FullName;
         var configuration = ConfigurationLoader.Build([], directory, env);
-        var options = OptionsReader.Read(configuration, directory);
+        var options = OptionsReader.Read(configuration, directory, BatchJob.Output.OutputTarget.Prepare);
         var run = new HostedRun();
         var spans = new List<Activity>();
-        var builder = BatchHost.CreateBuilder(options, configuration);
+        using var stdout = new MemoryStream();
+        var builder = BatchHost.CreateBuilder(options, configuration, stdout);
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans));
         if (options.Telemetry.ExportLogs)
         {
@@ -91,8 +92,7 @@ internal sealed class HostedRun : IDisposable
             telemetry.RecordsProcessed, telemetry.RecordLatency, telemetry.BatchProcessing, telemetry.BatchCost, telemetry.CostPerRecord, telemetry.CpuUtilization,
         }.Select(i => (i.Name, i.GetType().GetGenericTypeDefinition())).ToList();
 
-        using var stdout = new MemoryStream();
-        run.Code = BatchApplication.Run(host, options, stdout, CancellationToken.None);
+        run.Code = BatchApplication.Run(host, CancellationToken.None);
         run.Lines = Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(l => JsonDocument.Parse(l).RootElement.Clone()).ToList();
         var traceId = run.Lines.First(l => l.TryGetProperty("trace_id", out _)).GetProperty("trace_id").GetString();

@@ -1,4 +1,4 @@
-namespace BatchJob.Logging;
+namespace BatchJob.Configuration;
 
 /// <summary>
 /// Hides the <c>user:password@</c> part of a URL before it is logged: an endpoint may carry
