@@ -136,7 +136,7 @@ public sealed partial class SetupGuideTests
         var applied = Tool("kubectl").Where(c => c.Count > 1 && c[1] == "apply").SelectMany(c => FlagValues(c, "-f", "--filename")).ToHashSet();
         foreach (var file in Manifests.Files.Select(Path.GetFileName).Where(f => f != "kustomization.yaml"))
         {
-            applied.Should().Contain("k8s/" + file, "a student applies every manifest");
+            applied.Should().Contain("k8s/base/" + file, "a student applies every manifest");
         }
 
         Tool("kubectl").Should().Contain(c => c.SequenceEqual(ApplyKustomization));
@@ -330,7 +330,7 @@ public sealed partial class SetupGuideTests
     public void Cleanup_says_what_kubectl_delete_k_deletes_as_the_kustomization_lists_it()
     {
         // kubectl prints `<resource> "<name>" deleted` for every object the kustomization's resources hold.
-        var resources = Yaml.Load(Repo.Read("k8s", "kustomization.yaml"))["resources"]!.AsArray().Select(r => (string)r!).ToList();
+        var resources = Yaml.Load(Repo.Read("k8s", "base", "kustomization.yaml"))["resources"]!.AsArray().Select(r => (string)r!).ToList();
         var objects = Manifests.All.Where(a => resources.Contains(a.File)).Select(a => a.Document).ToList();
         var expected = objects.Select(o => $"{DeletedResource(Manifests.Kind(o))} \"{Manifests.Name(o)}\" deleted").ToList();
 
@@ -398,7 +398,7 @@ public sealed partial class SetupGuideTests
     [GeneratedRegex(@"(?m)^\|(?<change>[^|\n]+)\|[^|\n]+\|\s*(?<hours>[0-9.]+)\s*\|\s*(?<rate>[0-9.]+)\s*\|\s*(?<month>[0-9.]+)\s*\|(?<vs>[^|\n]*)\|\s*$")]
     private static partial Regex CostRow();
 
-    [GeneratedRegex(@"k8s/[A-Za-z0-9._-]+\.ya?ml")]
+    [GeneratedRegex(@"k8s/[A-Za-z0-9._/-]+\.ya?ml")]
     private static partial Regex K8sPath();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=\$\((.*)$")]
