@@ -190,12 +190,14 @@ public sealed partial class SetupGuideTests
 
         references.Should().Contain(("CronJob", Manifests.CronJobName)).And.Contain(("Deployment", "otel-collector-paid"));
         var metricsServerInstalled = Tool("kubectl").Any(c => FlagValues(c, "-f").Any(f => f.StartsWith(MetricsServer.Installer, StringComparison.Ordinal)));
+        var appliesOverlay = Tool("kubectl").Any(c => c.SequenceEqual(["kubectl", "apply", "-k", "k8s/observability/"]));
         foreach (var (kind, name) in references.Distinct().Where(r => !r.Name.StartsWith('$')))
         {
             // $NAME: a shell variable the guide filled from kubectl itself.
             var exists = Manifests.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name)
                 || created.Contains((kind, name))
-                || (metricsServerInstalled && (kind, name) == (MetricsServer.Kind, MetricsServer.Name));
+                || (metricsServerInstalled && (kind, name) == (MetricsServer.Kind, MetricsServer.Name))
+                || (appliesOverlay && Observability.Overlay.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name));
             exists.Should().BeTrue($"setup.md names {kind} {name}");
         }
     }

@@ -71,8 +71,10 @@ public sealed partial class OverlayManifestTests
             Manifests.Container(Manifests.PodTemplate("Job", Manifests.JobName), Manifests.BatchContainer)["resources"]!,
         };
         var text = File.ReadAllText(Overlay.File("kustomization.yaml"));
+        var whole = $"requests: cpu {Cpu(baseLab.Concat(overlay), "requests")}m, memory {MemoryMi(baseLab.Concat(overlay), "requests")}Mi;  limits: cpu {Cpu(baseLab.Concat(overlay), "limits")}m, memory {MemoryMi(baseLab.Concat(overlay), "limits")}Mi";
 
-        text.Should().Contain($"requests: cpu {Cpu(baseLab.Concat(overlay), "requests")}m, memory {MemoryMi(baseLab.Concat(overlay), "requests")}Mi;  limits: cpu {Cpu(baseLab.Concat(overlay), "limits")}m, memory {MemoryMi(baseLab.Concat(overlay), "limits")}Mi");
+        text.Should().Contain(whole);
+        Repo.Read("docs", "observability.md").Should().Contain(whole, "the docs state the same sums");
         text.Should().Contain($"the overlay alone: requests cpu {Cpu(overlay, "requests")}m, memory {MemoryMi(overlay, "requests")}Mi; limits cpu {Cpu(overlay, "limits")}m, memory {MemoryMi(overlay, "limits")}Mi");
     }
 
