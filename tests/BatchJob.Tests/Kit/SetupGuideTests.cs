@@ -259,7 +259,7 @@ public sealed partial class SetupGuideTests
             .Where(n => !n.StartsWith('.') && n != "TestResults");
         ls.Lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Should().BeEquivalentTo(root, "Step 1 shows the clone's top folder");
 
-        var lsK8s = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Trim() == "ls k8s"))).Skip(1).First();
+        var lsK8s = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Trim() == "ls k8s/base"))).Skip(1).First();
         lsK8s.Lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Should().BeEquivalentTo(Manifests.Files.Select(Path.GetFileName));
 
