@@ -63,6 +63,28 @@ public sealed class ManifestSchemaTests
     }
 
     [Fact]
+    public void Validator_rejects_a_kustomization_naming_files_that_do_not_exist()
+    {
+        var result = ValidateOne("""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+              - missing.yaml
+            patches:
+              - path: patches/missing-patch.yaml
+            configMapGenerator:
+              - name: rules
+                files:
+                  - alerts.yaml=prometheus/missing-alerts.yaml
+            """);
+
+        result.Errors.Should().BeEquivalentTo(
+            "resources: missing.yaml does not exist",
+            "patches/missing-patch.yaml does not exist",
+            "prometheus/missing-alerts.yaml does not exist");
+    }
+
+    [Fact]
     public void Validator_rejects_unknown_fields_and_wrong_types()
     {
         var result = ValidateOne("""
