@@ -1,4 +1,5 @@
-// Writes kubernetes-v1.30-subset.json: the Kubernetes v1.30 API schema of the kinds k8s/ uses,
+// Writes kubernetes-v1.30-subset.json: the Kubernetes v1.30 API schema of the kinds k8s/ uses
+// (the base lab and the observability overlay),
 // in OpenAPI v2 "definitions" form, for tests/BatchJob.Tests/Kit/K8sValidator.cs.
 // Run through generate.sh, which fetches the two npm packages this reads (see README.md here):
 //
@@ -22,7 +23,11 @@ var typesDir = args[0];
 var modelsDir = args[1];
 var output = args[2];
 
-string[] roots = ["core/v1.Namespace", "core/v1.ConfigMap", "core/v1.Service", "apps/v1.Deployment", "batch/v1.Job", "batch/v1.CronJob"];
+string[] roots =
+[
+    "core/v1.Namespace", "core/v1.ConfigMap", "core/v1.Service", "core/v1.ServiceAccount", "apps/v1.Deployment",
+    "batch/v1.Job", "batch/v1.CronJob", "rbac/v1.Role", "rbac/v1.RoleBinding",
+];
 
 var modules = new Dictionary<string, TypesModule>(StringComparer.Ordinal);
 TypesModule Module(string id)
@@ -126,7 +131,13 @@ var document = new JsonObject
     {
         var module = r[..r.IndexOf('.', StringComparison.Ordinal)];
         var name = r[(r.IndexOf('.', StringComparison.Ordinal) + 1)..];
-        var group = module.StartsWith("core/", StringComparison.Ordinal) ? module["core/".Length..] : module;
+        // kubernetes-types names modules by short group; apiVersion uses the API group's full name.
+        var group = module switch
+        {
+            _ when module.StartsWith("core/", StringComparison.Ordinal) => module["core/".Length..],
+            _ when module.StartsWith("rbac/", StringComparison.Ordinal) => "rbac.authorization.k8s.io/" + module["rbac/".Length..],
+            _ => module,
+        };
         return KeyValuePair.Create<string, JsonNode?>(group + "/" + name, DefinitionId(module, name));
     })),
     ["definitions"] = new JsonObject(definitions.Select(d => KeyValuePair.Create<string, JsonNode?>(d.Key, d.Value))),

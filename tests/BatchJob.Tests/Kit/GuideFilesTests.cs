@@ -20,7 +20,7 @@ public sealed partial class GuideFilesTests
     public void Every_repository_path_in_the_documents_and_manifest_comments_exists()
     {
         var sources = Documents.Select(f => (File: f, Text: Repo.Read(f)))
-            .Concat(Manifests.Files.Append(Repo.File("kind-mcp-cluster.yaml")).Select(f => (File: Path.GetRelativePath(Repo.Root, f), Text: Comments(File.ReadAllText(f)))))
+            .Concat(Manifests.AllFiles.Append(Repo.File("kind-mcp-cluster.yaml")).Select(f => (File: Path.GetRelativePath(Repo.Root, f), Text: Comments(File.ReadAllText(f)))))
             .ToList();
         var folders = RootFolders;
         var missing = new List<string>();

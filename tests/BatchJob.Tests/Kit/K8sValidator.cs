@@ -99,6 +99,18 @@ public static class K8sValidator
             }
         }
 
+        // Files kustomize reads: a generator's "key=path" or "path" entries, and patch files.
+        var generated = (document["configMapGenerator"] as JsonArray ?? []).SelectMany(g => g?["files"] as JsonArray ?? [])
+            .Select(f => (string?)f?.AsValue()).OfType<string>().Select(f => f[(f.IndexOf('=', StringComparison.Ordinal) + 1)..]);
+        var patched = (document["patches"] as JsonArray ?? []).Select(p => (string?)p?["path"]?.AsValue()).OfType<string>();
+        foreach (var path in generated.Concat(patched))
+        {
+            if (!File.Exists(Path.Combine(Path.GetDirectoryName(file)!, path)))
+            {
+                errors.Add($"{path} does not exist");
+            }
+        }
+
         return errors;
     }
 }

@@ -8,14 +8,14 @@ namespace BatchJob.Tests.Kit;
 /// </summary>
 public sealed class ManifestSchemaTests
 {
-    private static readonly Lazy<IReadOnlyList<ValidationResult>> Shipped = new(() => K8sValidator.Validate([.. Manifests.Files]));
+    private static readonly Lazy<IReadOnlyList<ValidationResult>> Shipped = new(() => K8sValidator.Validate([.. Manifests.AllFiles]));
 
     public static TheoryData<string> ManifestFiles()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Manifests.Files)
+        foreach (var file in Manifests.AllFiles)
         {
-            data.Add(Path.GetFileName(file));
+            data.Add(Manifests.Relative(file));
         }
 
         return data;
@@ -25,7 +25,7 @@ public sealed class ManifestSchemaTests
     [MemberData(nameof(ManifestFiles))]
     public void Manifest_validates_strictly_against_the_Kubernetes_API_schema(string file)
     {
-        var results = Shipped.Value.Where(r => Path.GetFileName(r.File) == file).ToList();
+        var results = Shipped.Value.Where(r => Manifests.Relative(r.File) == file).ToList();
         results.Should().NotBeEmpty("every file holds at least one document");
         results.Should().OnlyContain(r => r.Valid, string.Join('\n', results));
     }
@@ -33,7 +33,7 @@ public sealed class ManifestSchemaTests
     [Fact]
     public void The_kit_ships_the_objects_setup_md_applies()
     {
-        Shipped.Value.Select(r => $"{r.Kind}/{r.Name}").Should().BeEquivalentTo(
+        Shipped.Value.Where(r => !Manifests.Relative(r.File).StartsWith("observability/", StringComparison.Ordinal)).Select(r => $"{r.Kind}/{r.Name}").Should().BeEquivalentTo(
             "Namespace/ai-ml-lab-3-1-paid",
             "ConfigMap/otel-collector-config",
             "Deployment/otel-collector-paid",
@@ -42,17 +42,46 @@ public sealed class ManifestSchemaTests
             "Job/batch-inference-paid-once",
             "CronJob/batch-inference-paid-scheduled",
             "Job/batch-inference-paid-parallel",
+            "Kustomization/",
             "Kustomization/");
+    }
+
+    [Fact]
+    public void Root_kustomization_is_only_the_base_so_apply_k_k8s_applies_the_lab_without_the_overlay()
+    {
+        Yaml.Load(Repo.Read("k8s", "kustomization.yaml"))["resources"]!.AsArray().Select(r => (string)r!).Should().Equal("base");
     }
 
     [Fact]
     public void Kustomization_lists_every_manifest_of_the_base_lab()
     {
-        var kustomization = Yaml.Load(Repo.Read("k8s", "kustomization.yaml"));
+        var kustomization = Yaml.Load(Repo.Read("k8s", "base", "kustomization.yaml"));
         var listed = kustomization["resources"]!.AsArray().Select(r => (string)r!).ToList();
         // The Indexed Job is the optional scale-out exercise: applied on its own, never by `apply -k`.
         var shipped = Manifests.Files.Select(Path.GetFileName).Where(f => f is not "kustomization.yaml" and not "job-batch-parallel.yaml");
         listed.Should().BeEquivalentTo(shipped);
+    }
+
+    [Fact]
+    public void Validator_rejects_a_kustomization_naming_files_that_do_not_exist()
+    {
+        var result = ValidateOne("""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            resources:
+              - missing.yaml
+            patches:
+              - path: patches/missing-patch.yaml
+            configMapGenerator:
+              - name: rules
+                files:
+                  - alerts.yaml=prometheus/missing-alerts.yaml
+            """);
+
+        result.Errors.Should().BeEquivalentTo(
+            "resources: missing.yaml does not exist",
+            "patches/missing-patch.yaml does not exist",
+            "prometheus/missing-alerts.yaml does not exist");
     }
 
     [Fact]
@@ -86,7 +115,7 @@ public sealed class ManifestSchemaTests
     public void Validator_rejects_a_typo_in_the_shipped_Job()
     {
         // The real Job with one misspelt field deep in the pod template: a pass above is not a shrug.
-        var text = Repo.Read("k8s", "job-batch-once.yaml").Replace("readOnlyRootFilesystem:", "readOnlyRootFileSystem:", StringComparison.Ordinal);
+        var text = Repo.Read("k8s", "base", "job-batch-once.yaml").Replace("readOnlyRootFilesystem:", "readOnlyRootFileSystem:", StringComparison.Ordinal);
 
         var result = ValidateOne(text);
 

@@ -3,7 +3,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
 
-/// <summary>What the kit ships under k8s/, parsed: every document with the file it came from.</summary>
+/// <summary>The base lab the kit ships under k8s/base/, parsed: every document with the file it came from.</summary>
 public static class Manifests
 {
     public const string Namespace = "ai-ml-lab-3-1-paid";
@@ -15,9 +15,19 @@ public static class Manifests
     private static readonly Lazy<IReadOnlyList<(string File, JsonObject Document)>> Loaded = new(() =>
         Files.SelectMany(f => Yaml.LoadAll(File.ReadAllText(f)).Select(d => (Path.GetFileName(f), d))).ToList());
 
-    /// <summary>Absolute paths of every k8s/*.yaml file.</summary>
+    /// <summary>Absolute paths of every k8s/base/*.yaml file: the base lab.</summary>
     public static IReadOnlyList<string> Files =>
-        Directory.GetFiles(Repo.File("k8s"), "*.yaml").Order(StringComparer.Ordinal).ToList();
+        Directory.GetFiles(Repo.File("k8s", "base"), "*.yaml").Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>
+    /// Every Kubernetes manifest the kit ships: the root kustomization, the base lab and the top level of
+    /// the observability overlay (its subfolders hold Prometheus, Grafana and collector files, not manifests).
+    /// </summary>
+    public static IReadOnlyList<string> AllFiles =>
+        [Repo.File("k8s", "kustomization.yaml"), .. Files, .. Directory.GetFiles(Repo.File("k8s", "observability"), "*.yaml").Order(StringComparer.Ordinal)];
+
+    /// <summary>A shipped file's path relative to k8s/, as tests name it.</summary>
+    public static string Relative(string file) => Path.GetRelativePath(Repo.File("k8s"), file).Replace('\\', '/');
 
     public static IReadOnlyList<(string File, JsonObject Document)> All => Loaded.Value;
 
@@ -30,7 +40,7 @@ public static class Manifests
 
     public static JsonObject Find(string kind, string name) =>
         Objects.SingleOrDefault(d => Kind(d) == kind && Name(d) == name)
-        ?? throw new InvalidOperationException($"no {kind} {name} in k8s/");
+        ?? throw new InvalidOperationException($"no {kind} {name} in k8s/base/");
 
     /// <summary>The batch pod template of the Job or of the CronJob's jobTemplate.</summary>
     public static JsonObject PodTemplate(string kind, string name)

@@ -136,7 +136,7 @@ public sealed partial class SetupGuideTests
         var applied = Tool("kubectl").Where(c => c.Count > 1 && c[1] == "apply").SelectMany(c => FlagValues(c, "-f", "--filename")).ToHashSet();
         foreach (var file in Manifests.Files.Select(Path.GetFileName).Where(f => f != "kustomization.yaml"))
         {
-            applied.Should().Contain("k8s/" + file, "a student applies every manifest");
+            applied.Should().Contain("k8s/base/" + file, "a student applies every manifest");
         }
 
         Tool("kubectl").Should().Contain(c => c.SequenceEqual(ApplyKustomization));
@@ -190,12 +190,14 @@ public sealed partial class SetupGuideTests
 
         references.Should().Contain(("CronJob", Manifests.CronJobName)).And.Contain(("Deployment", "otel-collector-paid"));
         var metricsServerInstalled = Tool("kubectl").Any(c => FlagValues(c, "-f").Any(f => f.StartsWith(MetricsServer.Installer, StringComparison.Ordinal)));
+        var appliesOverlay = Tool("kubectl").Any(c => c.SequenceEqual(["kubectl", "apply", "-k", "k8s/observability/"]));
         foreach (var (kind, name) in references.Distinct().Where(r => !r.Name.StartsWith('$')))
         {
             // $NAME: a shell variable the guide filled from kubectl itself.
             var exists = Manifests.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name)
                 || created.Contains((kind, name))
-                || (metricsServerInstalled && (kind, name) == (MetricsServer.Kind, MetricsServer.Name));
+                || (metricsServerInstalled && (kind, name) == (MetricsServer.Kind, MetricsServer.Name))
+                || (appliesOverlay && Observability.Overlay.Objects.Any(o => Manifests.Kind(o) == kind && Manifests.Name(o) == name));
             exists.Should().BeTrue($"setup.md names {kind} {name}");
         }
     }
@@ -257,7 +259,7 @@ public sealed partial class SetupGuideTests
             .Where(n => !n.StartsWith('.') && n != "TestResults");
         ls.Lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Should().BeEquivalentTo(root, "Step 1 shows the clone's top folder");
 
-        var lsK8s = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Trim() == "ls k8s"))).Skip(1).First();
+        var lsK8s = blocks.SkipWhile(b => !(b.Language == "bash" && b.Lines.Any(l => l.Trim() == "ls k8s/base"))).Skip(1).First();
         lsK8s.Lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .Should().BeEquivalentTo(Manifests.Files.Select(Path.GetFileName));
 
@@ -330,7 +332,7 @@ public sealed partial class SetupGuideTests
     public void Cleanup_says_what_kubectl_delete_k_deletes_as_the_kustomization_lists_it()
     {
         // kubectl prints `<resource> "<name>" deleted` for every object the kustomization's resources hold.
-        var resources = Yaml.Load(Repo.Read("k8s", "kustomization.yaml"))["resources"]!.AsArray().Select(r => (string)r!).ToList();
+        var resources = Yaml.Load(Repo.Read("k8s", "base", "kustomization.yaml"))["resources"]!.AsArray().Select(r => (string)r!).ToList();
         var objects = Manifests.All.Where(a => resources.Contains(a.File)).Select(a => a.Document).ToList();
         var expected = objects.Select(o => $"{DeletedResource(Manifests.Kind(o))} \"{Manifests.Name(o)}\" deleted").ToList();
 
@@ -398,7 +400,7 @@ public sealed partial class SetupGuideTests
     [GeneratedRegex(@"(?m)^\|(?<change>[^|\n]+)\|[^|\n]+\|\s*(?<hours>[0-9.]+)\s*\|\s*(?<rate>[0-9.]+)\s*\|\s*(?<month>[0-9.]+)\s*\|(?<vs>[^|\n]*)\|\s*$")]
     private static partial Regex CostRow();
 
-    [GeneratedRegex(@"k8s/[A-Za-z0-9._-]+\.ya?ml")]
+    [GeneratedRegex(@"k8s/[A-Za-z0-9._/-]+\.ya?ml")]
     private static partial Regex K8sPath();
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*=\$\((.*)$")]

@@ -6,13 +6,13 @@ using BatchJob.Tests.Support;
 namespace BatchJob.Tests.Scale;
 
 /// <summary>
-/// k8s/job-batch-parallel.yaml: an Indexed Job whose SHARD_COUNT matches its completions, and whose
+/// k8s/base/job-batch-parallel.yaml: an Indexed Job whose SHARD_COUNT matches its completions, and whose
 /// pods, run as Kubernetes would run them (its args, each JOB_COMPLETION_INDEX), predict the bundled
 /// sample exactly once between them, even when a shard gets no record at all.
 /// </summary>
 public sealed partial class ParallelJobManifestTests
 {
-    private static readonly string Manifest = Repo.Read("k8s", "job-batch-parallel.yaml");
+    private static readonly string Manifest = Repo.Read("k8s", "base", "job-batch-parallel.yaml");
 
     [Fact]
     public void Is_an_indexed_job_with_per_index_retries_and_the_lab_pod_conventions()
