@@ -99,7 +99,10 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         [
             ("metrics_delivered", delivery.MetricsDelivered),
             ("flushed_in_time", delivery.FlushedInTime),
-            ("hint", "is the OpenTelemetry Collector running and reachable at this endpoint? The batch itself is unaffected."),
+            ("collector_reachable", delivery.CollectorReachable),
+            ("hint", delivery.CollectorReachable == false
+                ? "no collector was reachable: nothing accepted a connection at this endpoint, so the run did not wait for one. Start an OpenTelemetry Collector there, or set ENABLE_TELEMETRY=false. The batch itself is unaffected."
+                : "is the OpenTelemetry Collector running and reachable at this endpoint? The batch itself is unaffected."),
         ]);
         Write(LogEventLevel.Warning, "Telemetry not fully delivered", [.. fields]);
     }
