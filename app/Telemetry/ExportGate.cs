@@ -134,8 +134,16 @@ internal sealed class ExportGate
         lock (_sync)
         {
             var waited = false;
-            while (Pending >= _highWater && Delivery.LastExportSucceeded != false && !_stalled && !_closed && !NobodyListening())
+            while (Pending >= _highWater && Delivery.LastExportSucceeded != false && !_stalled && !_closed)
             {
+                if (NobodyListening())
+                {
+                    // Nothing to wait for. As after a wait that ran out: no waiting, and so no
+                    // probe per item, until an export succeeds.
+                    _stalled = true;
+                    break;
+                }
+
                 if (!waited)
                 {
                     waited = true;
