@@ -43,8 +43,14 @@ RUN dotnet publish app/BatchJob.csproj -c Release --no-restore -a $TARGETARCH -o
         -p:TreatWarningsAsErrors=false -p:IlcTreatWarningsAsErrors=true
 
 # --- runtime: Ubuntu chiseled runtime-deps, no shell, no package manager, no .NET runtime --------
-# Only the native libraries a self-contained app needs (glibc, OpenSSL ...). The app runs in
-# invariant globalization mode (Directory.Build.props), so the image's missing ICU/tzdata is fine.
+# This is the base image for native AOT in .NET 10: the separate "-aot" variant
+# (runtime-deps:<8.0|9.0>-noble-chiseled-aot, which left out libstdc++) is not published for .NET
+# 10, and .NET 8 and 9's -aot tags now point at these plain images (dotnet/dotnet-docker
+# discussion 6312; the SDK's container publish stopped choosing -aot in dotnet/sdk PR 48101). It
+# holds glibc, libgcc, libstdc++, OpenSSL and CA certificates. The executable needs only glibc
+# (readelf -d: libc.so.6, libm.so.6, ld-linux; DockerfileTests checks it); OpenSSL is loaded only
+# for an https:// collector. No ICU or tzdata: the app runs in invariant globalization mode
+# (Directory.Build.props) and writes UTC timestamps only.
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0.12-noble-chiseled AS runtime
 WORKDIR /app
 # Named files only: the executable, its settings and the bundled sample; never symbols.

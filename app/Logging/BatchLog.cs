@@ -103,7 +103,10 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
         [
             LogField.Of("metrics_delivered", delivery.MetricsDelivered),
             LogField.Of("flushed_in_time", delivery.FlushedInTime),
-            LogField.Of("hint", "is the OpenTelemetry Collector running and reachable at this endpoint? The batch itself is unaffected."),
+            LogField.Of("collector_reachable", delivery.CollectorReachable),
+            LogField.Of("hint", delivery.CollectorReachable == false
+                ? "no collector was reachable: nothing accepted a connection at this endpoint, so the run did not wait for one. Start an OpenTelemetry Collector there, or set ENABLE_TELEMETRY=false. The batch itself is unaffected."
+                : "is the OpenTelemetry Collector running and reachable at this endpoint? The batch itself is unaffected."),
         ]);
         Write(LogLevel.Warning, "Telemetry not fully delivered", CollectionsMarshal.AsSpan(fields));
     }

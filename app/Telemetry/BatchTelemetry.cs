@@ -28,7 +28,7 @@ internal sealed class BatchTelemetry : IDisposable
         BatchCost = Meter.CreateGauge<double>("batch_cost_usd", "USD", "Cost of the batch: the sum of its records' costs");
         CostPerRecord = Meter.CreateGauge<double>("cost_per_record_usd", "USD", "Batch cost divided by successful records");
         CpuUtilization = Meter.CreateGauge<double>("cpu_utilization", "1", "Process CPU time over wall time and the CPU limit");
-        TelemetryDropped = Meter.CreateCounter<long>("batch_telemetry_dropped", "{item}", "Spans and log records the run could not deliver; attribute signal = spans | logs");
+        TelemetryDropped = Meter.CreateCounter<long>("batch_telemetry_dropped", "{item}", "Spans and log records dropped before export because the export queue was full");
     }
 
     public ActivitySource Source { get; }

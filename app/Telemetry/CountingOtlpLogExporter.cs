@@ -13,16 +13,15 @@ namespace BatchJob.Telemetry;
 internal sealed class CountingOtlpLogExporter : BaseExporter<LogRecord>
 {
     private readonly OtlpLogExporter _otlp;
+    private readonly DeliveryCounter _delivery;
 
-    /// <param name="gate">The backpressure in front of this exporter's queue, told of every export.</param>
-    public CountingOtlpLogExporter(OtlpExporterOptions options, ExportGate? gate = null)
+    /// <param name="delivery">Where every export is counted (the log gate's).</param>
+    public CountingOtlpLogExporter(OtlpExporterOptions options, DeliveryCounter delivery)
     {
         _otlp = new OtlpLogExporter(options);
         ProviderHandoff = new ProviderHandoffProcessor(_otlp);
-        Delivery = new(gate);
+        _delivery = delivery;
     }
-
-    public DeliveryCounter Delivery { get; }
 
     /// <summary>Exports nothing; owns the wrapped exporter, which through it receives the provider.</summary>
     public BaseProcessor<LogRecord> ProviderHandoff { get; }
@@ -30,7 +29,7 @@ internal sealed class CountingOtlpLogExporter : BaseExporter<LogRecord>
     public override ExportResult Export(in Batch<LogRecord> batch)
     {
         var copy = batch;
-        return Delivery.Count(batch.Count, () => _otlp.Export(copy));
+        return _delivery.Count(batch.Count, () => _otlp.Export(copy));
     }
 
     protected override bool OnForceFlush(int timeoutMilliseconds) => _otlp.ForceFlush(timeoutMilliseconds);

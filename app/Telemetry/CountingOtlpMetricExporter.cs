@@ -5,13 +5,12 @@ using OpenTelemetry.Metrics;
 namespace BatchJob.Telemetry;
 
 /// <summary>The OTLP metric exporter, counting what it delivered (a subclass for the reason given on <see cref="CountingOtlpTraceExporter"/>).</summary>
-internal sealed class CountingOtlpMetricExporter(OtlpExporterOptions options) : OtlpMetricExporter(options)
+/// <param name="delivery">Where every export is counted.</param>
+internal sealed class CountingOtlpMetricExporter(OtlpExporterOptions options, DeliveryCounter delivery) : OtlpMetricExporter(options)
 {
-    public DeliveryCounter Delivery { get; } = new();
-
     public override ExportResult Export(in Batch<Metric> metrics)
     {
         var copy = metrics;
-        return Delivery.Count(metrics.Count, () => base.Export(copy));
+        return delivery.Count(metrics.Count, () => base.Export(copy));
     }
 }

@@ -4,10 +4,12 @@ namespace BatchJob.Telemetry;
 
 /// <summary>
 /// What an exporter delivered and what it could not, so the run can say truthfully what reached
-/// the collector instead of assuming it all did.
+/// the collector instead of assuming it all did. The one record of each export's outcome: the
+/// <see cref="ExportGate"/> in front of the exporter reads its progress from here.
 /// </summary>
-/// <param name="gate">Told after each export what the exporter finished, so a producer waiting at a full queue wakes up.</param>
-internal sealed class DeliveryCounter(ExportGate? gate = null)
+/// <param name="gate">Woken after each export, so a producer waiting at a full queue sees the progress.</param>
+/// <param name="probe">Asked after a failed export whether anything listens at the endpoint at all.</param>
+internal sealed class DeliveryCounter(ExportGate? gate = null, CollectorProbe? probe = null)
 {
     private long _exported;
     private long _failed;
@@ -16,6 +18,9 @@ internal sealed class DeliveryCounter(ExportGate? gate = null)
     public long Exported => Interlocked.Read(ref _exported);
 
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>Items the exporter is done with, delivered or not.</summary>
+    public long Finished => Exported + Failed;
 
     /// <summary>Whether the latest export succeeded; null before the first.</summary>
     public bool? LastExportSucceeded => Volatile.Read(ref _lastResult) switch { -1 => null, 1 => true, _ => false };
@@ -36,9 +41,15 @@ internal sealed class DeliveryCounter(ExportGate? gate = null)
             result = ExportResult.Failure;
         }
 
-        Interlocked.Add(ref result == ExportResult.Success ? ref _exported : ref _failed, items);
-        Volatile.Write(ref _lastResult, result == ExportResult.Success ? 1 : 0);
-        gate?.Finished(items, result == ExportResult.Success);
+        var succeeded = result == ExportResult.Success;
+        Interlocked.Add(ref succeeded ? ref _exported : ref _failed, items);
+        Volatile.Write(ref _lastResult, succeeded ? 1 : 0);
+        gate?.ExportFinished(succeeded);
+        if (!succeeded)
+        {
+            probe?.Probe();
+        }
+
         return result;
     }
 }

@@ -1,18 +1,20 @@
 namespace BatchJob.Telemetry;
 
 /// <summary>
-/// Backpressure in front of an export queue of <c>capacity</c> items (OTEL_BSP_MAX_QUEUE_SIZE).
-/// It counts the items it admits and the items the exporter finished (delivered or failed), so
-/// admitted minus finished is an upper bound of what the queue and the export in flight hold.
-/// At the high-water mark (3/4 of the queue) it makes the producer wait for the exporter while the
-/// exporter is succeeding (or has not finished an export yet), instead of letting the queue drop;
-/// it never waits while the latest export failed (collector down), and a wait that reaches its
-/// bound (the export timeout, capped by the flush bound) marks the exporter stalled: no more waiting until an export succeeds again, so
-/// telemetry can slow a batch but never hang it. Not waiting, it admits an item while there is
-/// room and otherwise drops it here, so the SDK's queue never overflows behind its back and
-/// ended - finished stays the exact count of dropped items. Once <see cref="Close"/>d (at
-/// shutdown) it never waits again: the exporter is going away, so nothing logged or traced then
-/// may wait for it.
+/// Backpressure in front of an export queue of <c>capacity</c> items (OTEL_BSP_MAX_QUEUE_SIZE),
+/// and the one place a span or log record is dropped. It counts the items it admits and the items
+/// it drops; what the exporter finished (delivered or failed) it reads from its
+/// <see cref="Delivery"/>, so admitted minus finished is an upper bound of what the queue and the
+/// export in flight hold. At the high-water mark (3/4 of the queue) it makes the producer wait for
+/// the exporter while the exporter is succeeding (or has not finished an export yet), instead of
+/// letting the queue drop; it never waits while the latest export failed (collector down) or,
+/// before anything was delivered, while a connect to the endpoint is refused, and a
+/// wait that reaches its bound (the export timeout, capped by the flush bound) marks the exporter
+/// stalled: no more waiting until an export succeeds again, so telemetry can slow a batch but
+/// never hang it. Not waiting, it admits an item while there is room and otherwise drops it here,
+/// so the SDK's queue never overflows behind its back and <see cref="Dropped"/> is exact. Once
+/// <see cref="Close"/>d (at shutdown) it never waits again: the exporter is going away, so nothing
+/// logged or traced then may wait for it.
 /// </summary>
 internal sealed class ExportGate
 {
@@ -20,22 +22,25 @@ internal sealed class ExportGate
     private readonly int _capacity;
     private readonly int _highWater;
     private readonly int _waitTimeoutMs;
+    private readonly CollectorProbe? _probe;
     private long _admitted;
-    private long _finished;
-    private int _lastResult = -1;
+    private long _dropped;
     private bool _stalled;
     private bool _closed;
     private long _waits;
 
     /// <param name="capacity">The export queue's size; the gate never admits more than this beyond what the exporter finished.</param>
     /// <param name="waitTimeoutMs">The longest one wait for the exporter lasts.</param>
-    public ExportGate(int capacity, int waitTimeoutMs)
+    /// <param name="probe">Asked after a failed export whether anything listens at the endpoint.</param>
+    public ExportGate(int capacity, int waitTimeoutMs, CollectorProbe? probe = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(waitTimeoutMs);
         _capacity = capacity;
         _highWater = HighWaterMark(capacity);
         _waitTimeoutMs = waitTimeoutMs;
+        _probe = probe;
+        Delivery = new DeliveryCounter(this, probe);
     }
 
     /// <summary>
@@ -45,8 +50,21 @@ internal sealed class ExportGate
     /// </summary>
     public static int HighWaterMark(int capacity) => Math.Max(1, capacity - (capacity / 4));
 
+    /// <summary>What the exporter behind this gate delivered and failed: it counts every export here.</summary>
+    public DeliveryCounter Delivery { get; }
+
     /// <summary>Items admitted and not yet finished by the exporter: queued or in the export in flight.</summary>
-    public long Pending => Volatile.Read(ref _admitted) - Volatile.Read(ref _finished);
+    public long Pending => Volatile.Read(ref _admitted) - Delivery.Finished;
+
+    /// <summary>Items refused because the queue was full: they never reached the exporter.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>What came through this gate so far: every item is admitted or dropped.</summary>
+    public SignalDelivery Snapshot()
+    {
+        var dropped = Dropped;
+        return new SignalDelivery(Volatile.Read(ref _admitted) + dropped, Delivery.Exported, Delivery.Failed) { Dropped = dropped };
+    }
 
     /// <summary>Times the producer waited for the exporter.</summary>
     public long Waits => Volatile.Read(ref _waits);
@@ -59,7 +77,7 @@ internal sealed class ExportGate
     /// </summary>
     public bool TryAdmit()
     {
-        if (Volatile.Read(ref _admitted) - Volatile.Read(ref _finished) < _highWater)
+        if (Pending < _highWater)
         {
             Interlocked.Increment(ref _admitted);
             return true;
@@ -68,26 +86,10 @@ internal sealed class ExportGate
         return AdmitWhenFull();
     }
 
-    /// <summary>Called by the exporter after each export, with the items it delivered or failed.</summary>
-    public void Finished(long items, bool succeeded)
-    {
-        lock (_sync)
-        {
-            Interlocked.Add(ref _finished, items);
-            Volatile.Write(ref _lastResult, succeeded ? 1 : 0);
-            if (succeeded)
-            {
-                _stalled = false;
-            }
-
-            Monitor.PulseAll(_sync);
-        }
-    }
-
     /// <summary>
     /// Stops all waiting, for good: a producer waiting now goes on at once, and later items are
-    /// admitted while there is room and dropped (counted) otherwise. Called at shutdown, before
-    /// the last flush, so a line written during or after it never waits on that flush.
+    /// admitted while there is room and dropped (counted) otherwise. Called by
+    /// <see cref="TelemetryPipeline.StopWaiting"/> only.
     /// </summary>
     public void Close()
     {
@@ -98,13 +100,50 @@ internal sealed class ExportGate
         }
     }
 
+    /// <summary>Called by <see cref="Delivery"/> after it counted an export: wakes waiting producers.</summary>
+    internal void ExportFinished(bool succeeded)
+    {
+        lock (_sync)
+        {
+            if (succeeded)
+            {
+                _stalled = false;
+            }
+
+            Monitor.PulseAll(_sync);
+        }
+    }
+
+    /// <summary>
+    /// Before this exporter delivered anything, a first export still retrying looks like a slow
+    /// one; a refused connect tells them apart: nothing listens, so waiting would be for nothing.
+    /// </summary>
+    private bool NobodyListening()
+    {
+        if (_probe is null || Delivery.Exported > 0)
+        {
+            return false;
+        }
+
+        _probe.Probe();
+        return _probe.Reachable == false;
+    }
+
     private bool AdmitWhenFull()
     {
         lock (_sync)
         {
             var waited = false;
-            while (Pending >= _highWater && Volatile.Read(ref _lastResult) != 0 && !_stalled && !_closed)
+            while (Pending >= _highWater && Delivery.LastExportSucceeded != false && !_stalled && !_closed)
             {
+                if (NobodyListening())
+                {
+                    // Nothing to wait for. As after a wait that ran out: no waiting, and so no
+                    // probe per item, until an export succeeds.
+                    _stalled = true;
+                    break;
+                }
+
                 if (!waited)
                 {
                     waited = true;
@@ -124,6 +163,7 @@ internal sealed class ExportGate
                 return true;
             }
 
+            Interlocked.Increment(ref _dropped);
             return false;
         }
     }

@@ -11,6 +11,6 @@ internal sealed record SignalDelivery(long Ended, long Exported, long Failed)
 
     public long Lost => Ended - Exported;
 
-    /// <summary>Items that never reached the exporter because its queue was full; meaningful only after a complete flush.</summary>
-    public long Dropped => Math.Max(0, Ended - Exported - Failed);
+    /// <summary>Items that never reached the exporter because its queue was full (part of <see cref="Lost"/>).</summary>
+    public long Dropped { get; init; }
 }

@@ -21,8 +21,9 @@ internal static class TelemetryServiceCollectionExtensions
     /// and, with OTEL_LOGS_EXPORTER=otlp, OpenTelemetry's logging provider, which every log line
     /// reaches through the logger named <see cref="BatchTelemetry.Name"/> (the host registers that output). Each signal whose exporter is otlp goes
     /// to OTEL_EXPORTER_OTLP_ENDPOINT through a batch processor and an exporter that counts what
-    /// the collector accepted; spans and log records each get a queue of OTEL_BSP_MAX_QUEUE_SIZE and
-    /// an <see cref="ExportGate"/> in front of it: the batch waits for an exporter that keeps up.
+    /// the collector accepted (<see cref="OtlpExporters"/>); spans and log records each get a queue
+    /// of OTEL_BSP_MAX_QUEUE_SIZE and an <see cref="ExportGate"/> in front of it: the batch waits for
+    /// an exporter that keeps up, and what is dropped is counted on batch_telemetry_dropped.
     /// <see cref="TelemetryPipeline"/> (resolving it creates the providers) flushes them at the end.
     /// </summary>
     public static IServiceCollection AddBatchTelemetry(this IServiceCollection services, TelemetryOptions options, string appEnvironment, ShardOptions shard)
@@ -38,7 +39,9 @@ internal static class TelemetryServiceCollectionExtensions
 
         var sampler = new RecordSampler(options.Sampler, options.RemoteParent);
         services.AddSingleton(sampler);
-        services.AddSingleton(_ => new OtlpExporters(options));
+        // Created here, once, and handed to the providers and the pipeline below: every exporter
+        // and gate exists before the SDK asks for one. Creating an exporter connects to nothing.
+        var exporters = new OtlpExporters(options);
         // No larger than the gates' high-water mark (never above the queue size): see ExportGate.HighWaterMark.
         var batchSize = Math.Min(MaxExportBatchSize, ExportGate.HighWaterMark(options.MaxQueueSize));
         var telemetry = services.AddOpenTelemetry()
@@ -50,33 +53,31 @@ internal static class TelemetryServiceCollectionExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(BatchTelemetry.Name).SetSampler(sampler);
-                if (options.ExportTraces)
+                if (exporters is { Traces: { } traces, SpanGate: { } gate })
                 {
-                    tracing.AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedSpans)
-                        .AddProcessor(sp => new GatedActivityExportProcessor(
-                            sp.GetRequiredService<OtlpExporters>().Traces!, sp.GetRequiredService<OtlpExporters>().SpanGate,
-                            options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize));
+                    tracing.AddProcessor(sp => new GatedActivityExportProcessor(
+                        traces, gate, sp.GetRequiredService<BatchTelemetry>().TelemetryDropped,
+                        options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize));
                 }
             })
             .WithMetrics(metrics =>
             {
                 metrics.AddMeter(BatchTelemetry.Name).AddRuntimeInstrumentation();
-                if (options.ExportMetrics)
+                if (exporters.Metrics is { } exporter)
                 {
-                    metrics.AddReader(sp => new PeriodicExportingMetricReader(
-                        sp.GetRequiredService<OtlpExporters>().Metrics!, options.MetricExportIntervalMs, options.ExportTimeoutMs));
+                    // A factory: the reader starts its export thread when created, so only with the provider.
+                    metrics.AddReader(_ => new PeriodicExportingMetricReader(exporter, options.MetricExportIntervalMs, options.ExportTimeoutMs));
                 }
             });
 
-        if (options.ExportLogs)
+        if (exporters is { Logs: { } logExporter, LogGate: { } logGate })
         {
             telemetry.WithLogging(
                 logging => logging
-                    .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().EndedLogs)
                     .AddProcessor(sp => new GatedLogRecordExportProcessor(
-                        sp.GetRequiredService<OtlpExporters>().Logs!, sp.GetRequiredService<OtlpExporters>().LogGate,
+                        logExporter, logGate, sp.GetRequiredService<BatchTelemetry>().TelemetryDropped,
                         options.MaxQueueSize, ScheduledDelayMs, options.ExportTimeoutMs, batchSize))
-                    .AddProcessor(sp => sp.GetRequiredService<OtlpExporters>().Logs!.ProviderHandoff),
+                    .AddProcessor(logExporter.ProviderHandoff),
                 logOptions => logOptions.IncludeFormattedMessage = false);
         }
 
@@ -85,7 +86,7 @@ internal static class TelemetryServiceCollectionExtensions
             sp.GetRequiredService<TracerProvider>(),
             sp.GetRequiredService<MeterProvider>(),
             options.ExportLogs ? sp.GetRequiredService<LoggerProvider>() : null,
-            sp.GetRequiredService<OtlpExporters>()));
+            exporters));
         return services;
     }
 
@@ -103,7 +104,10 @@ internal static class TelemetryServiceCollectionExtensions
         };
         if (shard.IsSharded)
         {
-            // On the resource, every span and metric point of this pod carries its shard at no per-record cost.
+            // On the resource, so every span, metric point and log record of this pod carries its
+            // shard once per export, not per item. BatchRunner also tags the batch span with both, and
+            // each sampled process_record span with shard.index (one more tag per record, sharded runs
+            // only), for backends that do not query resource attributes.
             attributes["shard.index"] = (long)shard.Index;
             attributes["shard.count"] = (long)shard.Count;
         }

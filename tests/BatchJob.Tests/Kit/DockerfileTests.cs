@@ -39,6 +39,9 @@ public sealed partial class DockerfileTests
         from.Should().HaveCountGreaterThanOrEqualTo(2);
         from[0].Should().Contain("mcr.microsoft.com/dotnet/sdk:10.0").And.Contain("-noble-aot", "the SDK image with the native toolchain");
         from[^1].Should().Contain("mcr.microsoft.com/dotnet/runtime-deps:10.0").And.Contain("-noble-chiseled", "no .NET runtime, no shell");
+        // .NET 10 has no -noble-chiseled-aot image (a tag that does not exist fails docker build),
+        // and -extra would add ICU and tzdata the invariant-globalization worker does not use.
+        from[^1].Should().MatchRegex(@"-noble-chiseled(@sha256:[0-9a-f]{64})? AS runtime$");
 
         var steps = Instructions.Value;
         var restore = steps.FindIndex(i => i.Contains("dotnet restore", StringComparison.Ordinal));
@@ -112,6 +115,26 @@ public sealed partial class DockerfileTests
             // The JIT build (no native toolchain here) adds the runtime's assemblies; the image's files are among them.
             published.Should().Contain(copied).And.Contain("/out/BatchJob.dll");
         }
+    }
+
+    [Fact]
+    public void The_native_executable_needs_only_glibc_which_the_chiseled_runtime_deps_image_has()
+    {
+        if (!PublishedWorker.IsNativeAot)
+        {
+            // The JIT build (no native toolchain here) is not what the image runs: nothing to check.
+            return;
+        }
+
+        // readelf -d lists the shared libraries the loader must find (NEEDED); the image has glibc's
+        // (libc6_libs). No libstdc++ (the plain chiseled image has it, the discontinued -aot one did
+        // not), no ICU: invariant globalization. OpenSSL is dlopen'ed for https only, so not listed.
+        var readelf = Process.Start(new ProcessStartInfo("readelf", ["-d", PublishedWorker.Executable]) { RedirectStandardOutput = true })!;
+        var dynamic = readelf.StandardOutput.ReadToEnd();
+        readelf.WaitForExit();
+        readelf.ExitCode.Should().Be(0);
+        var needed = Needed().Matches(dynamic).Select(m => m.Groups[1].Value).ToList();
+        needed.Should().NotBeEmpty(dynamic).And.OnlyContain(l => l == "libc.so.6" || l == "libm.so.6" || l.StartsWith("ld-linux", StringComparison.Ordinal), dynamic);
     }
 
     [Fact]
@@ -197,6 +220,9 @@ public sealed partial class DockerfileTests
 
     [GeneratedRegex(@"\benv\b|secret", RegexOptions.IgnoreCase)]
     private static partial Regex EnvFile();
+
+    [GeneratedRegex(@"\(NEEDED\)\s+Shared library: \[([^\]]+)\]")]
+    private static partial Regex Needed();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();

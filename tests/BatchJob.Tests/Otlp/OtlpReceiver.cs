@@ -38,7 +38,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
     private int _refused;
     private int _stopped;
 
-    private OtlpReceiver()
+    private OtlpReceiver(int grpcPort, int httpPort)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -46,12 +46,12 @@ public sealed class OtlpReceiver : IAsyncDisposable
         ListenOptions? http = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(IPAddress.Loopback, 0, options =>
+            kestrel.Listen(IPAddress.Loopback, grpcPort, options =>
             {
                 options.Protocols = HttpProtocols.Http2;
                 grpc = options;
             });
-            kestrel.Listen(IPAddress.Loopback, 0, options =>
+            kestrel.Listen(IPAddress.Loopback, httpPort, options =>
             {
                 options.Protocols = HttpProtocols.Http1;
                 http = options;
@@ -108,9 +108,11 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public int LogRequests => _attempts.GetValueOrDefault(LogsSignal);
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="grpcPort">The OTLP/gRPC port; 0 for any free one.</param>
+    /// <param name="httpPort">The OTLP/HTTP port; 0 for any free one.</param>
+    public static async Task<OtlpReceiver> StartAsync(int grpcPort = 0, int httpPort = 0)
     {
-        var receiver = new OtlpReceiver();
+        var receiver = new OtlpReceiver(grpcPort, httpPort);
         await receiver._app.StartAsync();
         return receiver;
     }

@@ -1,10 +1,13 @@
+using System.Net;
+using System.Net.Sockets;
 using BatchJob.Telemetry;
+using OpenTelemetry;
 
 namespace BatchJob.Tests.Telemetry;
 
 /// <summary>
 /// The backpressure in front of an export queue (spans, log records), driven step by step: the exporter's
-/// progress is simulated with <see cref="ExportGate.Finished"/>, and a waiting producer is observed
+/// progress is simulated by counting exports on the gate's <see cref="ExportGate.Delivery"/>, and a waiting producer is observed
 /// through <see cref="ExportGate.Waits"/>, never through elapsed time.
 /// </summary>
 public sealed class ExportGateTests
@@ -38,7 +41,7 @@ public sealed class ExportGateTests
         SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue("the producer must wait at a nearly full queue");
         producer.IsCompleted.Should().BeFalse();
 
-        gate.Finished(6, succeeded: true);
+        Finish(gate, 6, succeeded: true);
 
         (await producer.WaitAsync(TimeSpan.FromMilliseconds(NoTimeout))).Should().BeTrue("the export made room");
         gate.Pending.Should().Be(1);
@@ -53,7 +56,7 @@ public sealed class ExportGateTests
         var producer = Task.Run(gate.TryAdmit);
         SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue();
 
-        gate.Finished(0, succeeded: false);
+        Finish(gate, 0, succeeded: false);
 
         (await producer.WaitAsync(TimeSpan.FromMilliseconds(NoTimeout))).Should().BeTrue("6 pending leave two places in a queue of 8");
         gate.TryAdmit().Should().BeTrue("the last place, without waiting for a failing exporter");
@@ -67,7 +70,7 @@ public sealed class ExportGateTests
     {
         var gate = new ExportGate(Capacity, NoTimeout);
         gate.TryAdmit().Should().BeTrue();
-        gate.Finished(1, succeeded: false);
+        Finish(gate, 1, succeeded: false);
 
         var admitted = Enumerable.Range(0, 20).Count(_ => gate.TryAdmit());
 
@@ -86,7 +89,7 @@ public sealed class ExportGateTests
         Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(2, "after the wait only the queue's free places are admitted");
         gate.Waits.Should().Be(1, "a stalled exporter is waited for once, not once per item");
 
-        gate.Finished(4, succeeded: true);
+        Finish(gate, 4, succeeded: true);
         Fill(gate, 2);
         gate.Waits.Should().Be(1, "below the high-water mark nothing waits");
         gate.TryAdmit().Should().BeTrue();
@@ -99,7 +102,7 @@ public sealed class ExportGateTests
         // The wait's own bound is twice the test's hang ceiling, so only Close can end it in time.
         var gate = new ExportGate(Capacity, 2 * NoTimeout);
         Fill(gate, 6);
-        gate.Finished(0, succeeded: true);
+        Finish(gate, 0, succeeded: true);
         var producer = Task.Run(gate.TryAdmit);
         SpinWait.SpinUntil(() => gate.Waits == 1, NoTimeout).Should().BeTrue("the exporter is succeeding, so the producer waits");
 
@@ -116,16 +119,37 @@ public sealed class ExportGateTests
         // timeout, then count the wait), a closed one never does.
         var gate = new ExportGate(Capacity, NoTimeout);
         Fill(gate, 6);
-        gate.Finished(0, succeeded: true);
+        Finish(gate, 0, succeeded: true);
 
         gate.Close();
 
         Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(2, "the queue's two free places, the rest dropped");
         gate.Waits.Should().Be(0);
-        gate.Finished(8, succeeded: true);
+        Finish(gate, 8, succeeded: true);
         Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(Capacity, "an export that succeeds after Close makes room but does not reopen the wait");
         gate.Waits.Should().Be(0);
     }
+
+    [Fact]
+    public void Before_anything_was_delivered_nothing_waits_while_a_connect_to_the_endpoint_is_refused()
+    {
+        // Bound, never listening: connects to it are refused. No export has finished yet, which
+        // alone would make the producer wait (a first export may just be slow).
+        using var closed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closed.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var probe = new CollectorProbe(new Uri($"http://127.0.0.1:{((IPEndPoint)closed.LocalEndPoint!).Port}"), NoTimeout);
+        var gate = new ExportGate(Capacity, NoTimeout, probe);
+        Fill(gate, 6);
+
+        Enumerable.Range(0, 20).Count(_ => gate.TryAdmit()).Should().Be(2, "the queue's free places; nothing listens, so the rest are dropped at once");
+        gate.Waits.Should().Be(0);
+        gate.Dropped.Should().Be(18);
+        probe.Reachable.Should().BeFalse();
+    }
+
+    /// <summary>An export of <paramref name="items"/> finishing, as the exporter reports it.</summary>
+    private static void Finish(ExportGate gate, int items, bool succeeded) =>
+        gate.Delivery.Count(items, () => succeeded ? ExportResult.Success : ExportResult.Failure);
 
     private static void Fill(ExportGate gate, int items)
     {

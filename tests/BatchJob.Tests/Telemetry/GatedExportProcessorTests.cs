@@ -36,7 +36,8 @@ public sealed class GatedExportProcessorTests
         pipeline.Processor.ForceFlush(HangMs).Should().BeTrue();
 
         exporter.Received.Should().BeEquivalentTo(Enumerable.Range(1, Records).Select(i => (long)i), "every record reached the exporter, none dropped");
-        pipeline.Delivery(exporter).Dropped.Should().Be(0);
+        pipeline.Delivery().Dropped.Should().Be(0);
+        pipeline.Dropped.GetMeasurementSnapshot().Should().BeEmpty("nothing was dropped, so batch_telemetry_dropped was never added to");
     }
 
     [Fact]
@@ -61,13 +62,17 @@ public sealed class GatedExportProcessorTests
         // among them, and dropped the rest itself; the SDK's queue never overflowed behind it.
         exporter.Received.Should().HaveCount(1 + Queue);
         gate.Pending.Should().Be(0, "every record the gate admitted was exported (and failed)");
-        var delivery = pipeline.Delivery(exporter);
+        var delivery = pipeline.Delivery();
         delivery.Dropped.Should().Be(Records - Queue);
         delivery.Failed.Should().Be(1 + Queue);
+        delivery.Ended.Should().Be(1 + Records, "every record logged was admitted or dropped");
+        var metric = pipeline.Dropped.GetMeasurementSnapshot();
+        metric.Sum(m => m.Value).Should().Be(Records - Queue, "each dropped record is counted on batch_telemetry_dropped for alerting");
+        metric.Should().OnlyContain(m => m.Tags.Count == 1 && (string?)m.Tags["signal"] == "logs");
     }
 
     [Fact]
-    public async Task Shutdown_releases_a_waiting_producer_and_nothing_logged_after_it_waits()
+    public async Task Closing_the_gate_releases_a_waiting_producer_and_nothing_logged_during_the_last_flush_waits()
     {
         var gate = new ExportGate(Queue, 2 * HangMs);
         using var exporter = new HeldLogExporter(gate);
@@ -81,12 +86,14 @@ public sealed class GatedExportProcessorTests
         SpinWait.SpinUntil(() => gate.Waits == 1 || producer.IsCompleted, HangMs);
         gate.Waits.Should().Be(1, "the next export is held and the queue reached its high-water mark");
 
-        // The processor's shutdown waits for the held export (until the test releases it), so on its own thread.
+        // As TelemetryPipeline.StopWaiting does before the providers shut down. The processor's
+        // shutdown waits for the held export (until the test releases it), so on its own thread.
+        gate.Close();
         var shutdown = Task.Run(() => pipeline.Processor.Shutdown(HangMs));
         await producer.WaitAsync(TimeSpan.FromMilliseconds(HangMs));
         exporter.Started.Should().Be(2, "the producer went on while the export was still held");
         pipeline.Log(Records + 1, 20);
-        gate.Waits.Should().Be(1, "nothing waits after shutdown began");
+        gate.Waits.Should().Be(1, "nothing waits once the gate is closed");
 
         exporter.Open();
         (await shutdown.WaitAsync(TimeSpan.FromMilliseconds(HangMs))).Should().BeTrue();

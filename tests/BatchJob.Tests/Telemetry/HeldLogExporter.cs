@@ -8,7 +8,7 @@ namespace BatchJob.Tests.Telemetry;
 /// <summary>
 /// A log exporter the test holds: each export blocks until the test grants it (<see cref="Allow"/>,
 /// <see cref="Open"/>), then succeeds or, with <see cref="Fail"/>, fails. It reports every export
-/// to the gate through a <see cref="DeliveryCounter"/>, as the OTLP log exporter does, and keeps
+/// to the gate's <see cref="ExportGate.Delivery"/>, as the OTLP log exporter does, and keeps
 /// the <c>N</c> attribute of every record it was handed (records are pooled: copied out here).
 /// </summary>
 internal sealed class HeldLogExporter(ExportGate gate) : BaseExporter<LogRecord>
@@ -19,7 +19,7 @@ internal sealed class HeldLogExporter(ExportGate gate) : BaseExporter<LogRecord>
     private volatile bool _open;
     private int _started;
 
-    public DeliveryCounter Delivery { get; } = new(gate);
+    public DeliveryCounter Delivery => gate.Delivery;
 
     public ConcurrentQueue<long> Received { get; } = new();
 
