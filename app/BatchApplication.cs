@@ -146,6 +146,11 @@ internal static class BatchApplication
             log.TelemetryDisabled();
         }
 
+        if (options.Telemetry.Baggage.Problem is { } baggageProblem)
+        {
+            log.BaggageIgnored(baggageProblem);
+        }
+
         // SIGTERM (or a broken stdout) ends any wait for a slow exporter at once, not after its timeout.
         using var stopWaiting = cancellation.Register(telemetry.StopWaiting);
         // The runner logs the summary inside its batch_complete span.
@@ -168,6 +173,12 @@ internal static class BatchApplication
         {
             log.Interrupted(summary.TotalRecords);
             return ExitCode.Interrupted;
+        }
+
+        if (summary is { BudgetExceeded: true, BudgetUsd: { } budget, TotalCostUsd: { } spent })
+        {
+            log.BudgetExceeded(spent, budget, summary.LinesUnread);
+            return ExitCode.BudgetExceeded;
         }
 
         if (summary.FailedRatio > options.MaxFailedRatio)
@@ -197,7 +208,7 @@ internal static class BatchApplication
         var sink = BatchHost.StdoutSink(stdout, format);
         using (sink)
         {
-            code = run(new BatchLog([sink], TimeProvider.System));
+            code = run(new BatchLog([sink], TimeProvider.System, W3CBaggage.None));
         }
 
         return sink.OutputFailure is { } failure ? OutputFailed(stderr, failure) : code;
@@ -208,7 +219,7 @@ internal static class BatchApplication
     {
         using (var sink = BatchHost.StdoutSink(stderr ?? Console.OpenStandardError(), LogFormat.Lab))
         {
-            new BatchLog([sink], TimeProvider.System).LogOutputFailed(failure);
+            new BatchLog([sink], TimeProvider.System, W3CBaggage.None).LogOutputFailed(failure);
         }
 
         return ExitCode.InvalidConfiguration;

@@ -54,6 +54,7 @@ internal static class BatchHost
         // Logging: stdout always; the collector too when logs are exported.
         services.AddSingleton(_ => StdoutSink(stdout, options.LogFormat));
         services.AddSingleton<ILogOutput>(sp => sp.GetRequiredService<JsonLinesSink>());
+        services.AddSingleton(options.Telemetry.Baggage);
         services.AddSingleton<BatchLog>();
 
         // The record pipeline's parts.

@@ -22,6 +22,9 @@ internal enum ExitCode
     /// <summary>More failed records than MAX_FAILED_RATIO allows: the data needs fixing, not a retry.</summary>
     TooManyFailedRecords = 3,
 
+    /// <summary>COST_BUDGET_USD reached: the run stopped before the record that would pass it. A retry would hit the same budget.</summary>
+    BudgetExceeded = 4,
+
     /// <summary>Stopped by SIGTERM or Ctrl+C (128 + SIGTERM, as shells report it), also while waiting on a pipe or FIFO; the summary is printed before the telemetry flush.</summary>
     Interrupted = 143,
 }

@@ -5,6 +5,7 @@ internal sealed record BatchOptions(
     string AppEnvironment,
     string InputPath,
     string? OutputPath,
+    string? RejectsPath,
     int BatchSize,
     double CpuBurnMs,
     int MaxLineBytes,

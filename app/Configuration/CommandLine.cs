@@ -10,6 +10,7 @@ internal static class CommandLine
         ["-i"] = ConfigKeys.InputPath,
         ["--output"] = ConfigKeys.OutputPath,
         ["-o"] = ConfigKeys.OutputPath,
+        ["--rejects"] = ConfigKeys.RejectsPath,
     };
 
     public static bool IsHelp(IReadOnlyList<string> args) =>
@@ -51,10 +52,11 @@ internal static class CommandLine
     public const string Usage = """
         BatchJob: batch inference worker (predicts sum(features) per JSON Lines record).
 
-        Usage: BatchJob [--input PATH] [--output PATH] [--KEY=value ...]
+        Usage: BatchJob [--input PATH] [--output PATH] [--rejects PATH] [--KEY=value ...]
 
           -i, --input PATH    JSON Lines input (INPUT_PATH; default: the bundled data/input.jsonl)
           -o, --output PATH   also write predictions to this file (OUTPUT_PATH)
+          --rejects PATH      write every rejected line to this file (REJECTS_PATH)
           --KEY=value         set any configuration key, e.g. --CPU_LIMIT=1 --LOG_FORMAT=clef
           -h, --help          show this help
 
@@ -62,6 +64,7 @@ internal static class CommandLine
         the working directory, environment variables, command line. Keys and defaults: .env.example.
 
         Exit codes: 0 success; 1 unexpected error; 2 bad configuration, unreadable input or
-        unwritable output; 3 too many failed records (MAX_FAILED_RATIO); 143 interrupted (SIGTERM or Ctrl+C).
+        unwritable output; 3 too many failed records (MAX_FAILED_RATIO);
+        4 cost budget reached (COST_BUDGET_USD); 143 interrupted (SIGTERM or Ctrl+C).
         """;
 }

@@ -10,6 +10,7 @@ internal static class ConfigKeys
     public const string AppEnv = "APP_ENV";
     public const string InputPath = "INPUT_PATH";
     public const string OutputPath = "OUTPUT_PATH";
+    public const string RejectsPath = "REJECTS_PATH";
     public const string BatchSize = "BATCH_SIZE";
     public const string CpuBurnMs = "CPU_BURN_MS";
     public const string MaxLineBytes = "MAX_LINE_BYTES";
@@ -23,6 +24,7 @@ internal static class ConfigKeys
     public const string CostPerCpuHour = "COST_PER_CPU_HOUR";
     public const string CostPerMemoryGbHour = "COST_PER_MEMORY_GB_HOUR";
     public const string CostPerRecordTarget = "COST_PER_RECORD_TARGET";
+    public const string CostBudget = "COST_BUDGET_USD";
     public const string CpuRequest = "CPU_REQUEST";
     public const string CpuLimit = "CPU_LIMIT";
     public const string MemoryRequest = "MEMORY_REQUEST";
@@ -42,11 +44,15 @@ internal static class ConfigKeys
     public const string TracesSamplerArg = "OTEL_TRACES_SAMPLER_ARG";
     public const string BspMaxQueueSize = "OTEL_BSP_MAX_QUEUE_SIZE";
     public const string MetricExportInterval = "OTEL_METRIC_EXPORT_INTERVAL";
+    public const string ExemplarFilter = "OTEL_METRICS_EXEMPLAR_FILTER";
     public const string FlushTimeout = "TELEMETRY_FLUSH_TIMEOUT_MS";
 
     /// <summary>W3C trace context handed down by whatever launched the run (not in .env.example: set per launch).</summary>
     public const string TraceParent = "TRACEPARENT";
     public const string TraceState = "TRACESTATE";
+
+    /// <summary>W3C baggage handed down the same way (the OpenTelemetry spec's environment carrier); the manifests set an example.</summary>
+    public const string Baggage = "BAGGAGE";
 
     /// <summary>This pod's index in an Indexed Job (not in .env.example: Kubernetes sets it per pod).</summary>
     public const string JobCompletionIndex = "JOB_COMPLETION_INDEX";
@@ -54,11 +60,11 @@ internal static class ConfigKeys
     /// <summary>The keys a user configures; each one is in <c>.env.example</c> and <c>appsettings.json</c>.</summary>
     public static IReadOnlyList<string> Configurable { get; } =
     [
-        AppEnv, InputPath, OutputPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
+        AppEnv, InputPath, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
         ProgressIntervalSeconds, ShardCount,
-        EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget,
+        EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget, CostBudget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,
-        TracesExporter, MetricsExporter, LogsExporter, TracesSampler, TracesSamplerArg, BspMaxQueueSize, MetricExportInterval, FlushTimeout,
+        TracesExporter, MetricsExporter, LogsExporter, TracesSampler, TracesSamplerArg, BspMaxQueueSize, MetricExportInterval, ExemplarFilter, FlushTimeout,
     ];
 }

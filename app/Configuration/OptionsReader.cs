@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
 
 namespace BatchJob.Configuration;
 
@@ -47,10 +48,18 @@ internal sealed class OptionsReader
 
         var shard = ReadShard();
         var inputPath = ReadInputPath(workingDirectory);
+        var outputPath = ReadOutputPath(ConfigKeys.OutputPath, workingDirectory, shard, inputPath);
+        var rejectsPath = ReadOutputPath(ConfigKeys.RejectsPath, workingDirectory, shard, inputPath);
+        if (outputPath is not null && outputPath == rejectsPath)
+        {
+            Fail(ConfigKeys.RejectsPath, Text(ConfigKeys.RejectsPath), "a different file from OUTPUT_PATH");
+        }
+
         return new BatchOptions(
             appEnv,
             inputPath,
-            ReadOutputPath(workingDirectory, shard, inputPath),
+            outputPath,
+            rejectsPath,
             BatchSize: Int(ConfigKeys.BatchSize, min: 1, max: 10_000_000),
             CpuBurnMs: Double(ConfigKeys.CpuBurnMs, min: 0, max: 60_000),
             MaxLineBytes: Int(ConfigKeys.MaxLineBytes, min: 64, max: 64 * 1024 * 1024),
@@ -78,13 +87,13 @@ internal sealed class OptionsReader
     }
 
     /// <summary>
-    /// OUTPUT_PATH for this process: each shard of an Indexed Job gets its own file ({shard} becomes
-    /// the index), and that file, not the template, is checked, so a path the worker could not
-    /// publish to stops the run before any record.
+    /// OUTPUT_PATH or REJECTS_PATH for this process: each shard of an Indexed Job gets its own file
+    /// ({shard} becomes the index), and that file, not the template, is checked, so a path the
+    /// worker could not publish to stops the run before any record.
     /// </summary>
-    private string? ReadOutputPath(string workingDirectory, ShardOptions shard, string inputPath)
+    private string? ReadOutputPath(string key, string workingDirectory, ShardOptions shard, string inputPath)
     {
-        var output = Text(ConfigKeys.OutputPath);
+        var output = Text(key);
         if (output.Length == 0)
         {
             return null;
@@ -94,7 +103,7 @@ internal sealed class OptionsReader
         var path = shard.OutputPathFor(template);
         if (_checkOutput(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
         {
-            Fail(ConfigKeys.OutputPath, output, expected);
+            Fail(key, output, expected);
         }
 
         return path;
@@ -111,20 +120,46 @@ internal sealed class OptionsReader
             Fail(ConfigKeys.CpuRequest, Text(ConfigKeys.CpuRequest), $"at most CPU_LIMIT ({Text(ConfigKeys.CpuLimit)}), as Kubernetes requires");
         }
 
+        var costTracking = Bool(ConfigKeys.EnableCostTracking);
+        var budget = ReadBudget();
+        if (budget is not null && !costTracking)
+        {
+            Fail(ConfigKeys.CostBudget, Text(ConfigKeys.CostBudget), "empty while ENABLE_COST_TRACKING=false: a budget needs the cost it is judged by");
+        }
+
         if (memoryRequest > memoryLimit && memoryLimit > 0)
         {
             Fail(ConfigKeys.MemoryRequest, Text(ConfigKeys.MemoryRequest), $"at most MEMORY_LIMIT ({Text(ConfigKeys.MemoryLimit)}), as Kubernetes requires");
         }
 
         return new CostOptions(
-            Enabled: Bool(ConfigKeys.EnableCostTracking),
+            Enabled: costTracking,
             CpuPerHour: Price(ConfigKeys.CostPerCpuHour),
             MemoryGbPerHour: Price(ConfigKeys.CostPerMemoryGbHour),
             TargetPerRecord: Price(ConfigKeys.CostPerRecordTarget),
             cpuRequest,
             cpuLimit,
             memoryRequest,
-            memoryLimit);
+            memoryLimit,
+            budget);
+    }
+
+    /// <summary>COST_BUDGET_USD: unset or empty for none; otherwise a positive amount.</summary>
+    private decimal? ReadBudget()
+    {
+        var text = Text(ConfigKeys.CostBudget);
+        if (text.Length == 0)
+        {
+            return null;
+        }
+
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var budget) && budget > 0)
+        {
+            return budget;
+        }
+
+        Fail(ConfigKeys.CostBudget, text, "a positive amount in US dollars, e.g. 0.00001, or empty for no budget");
+        return null;
     }
 
     private TelemetryOptions ReadTelemetry()
@@ -158,9 +193,14 @@ internal sealed class OptionsReader
             FlushTimeoutMs: Int(ConfigKeys.FlushTimeout, min: 100, max: 600_000),
             MaxQueueSize: Int(ConfigKeys.BspMaxQueueSize, min: 1, max: 10_000_000),
             MetricExportIntervalMs: Int(ConfigKeys.MetricExportInterval, min: 100, max: 86_400_000),
+            ExemplarFilter: Choice(ConfigKeys.ExemplarFilter, new Dictionary<string, ExemplarFilterType>
+            {
+                ["trace_based"] = ExemplarFilterType.TraceBased, ["always_on"] = ExemplarFilterType.AlwaysOn, ["always_off"] = ExemplarFilterType.AlwaysOff,
+            }),
             ReadSampler(),
             resourceAttributes,
-            ReadRemoteParent());
+            ReadRemoteParent(),
+            W3CBaggage.Parse(_config[ConfigKeys.Baggage]));
     }
 
     /// <summary>TRACEPARENT (+ TRACESTATE) from whatever launched the run, parsed once; default when absent.</summary>

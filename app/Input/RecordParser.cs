@@ -16,6 +16,9 @@ internal sealed class RecordParser
 
     private double[] _features = new double[16];
 
+    /// <summary>What kind of problem the last rejected line had (meaningful after a parse returned false).</summary>
+    public RejectKind LastRejection { get; private set; }
+
     /// <summary>Parses <paramref name="line"/>; on failure returns false with <paramref name="error"/> saying why.</summary>
     public bool TryParse(ReadOnlySpan<byte> line, out ParsedRecord record, out string? error, out RecordId? idSeen)
     {
@@ -34,6 +37,7 @@ internal sealed class RecordParser
         idSeen = null;
         if (!Utf8.IsValid(line))
         {
+            LastRejection = RejectKind.InvalidUtf8;
             error = "line is not valid UTF-8";
             return false;
         }
@@ -41,10 +45,12 @@ internal sealed class RecordParser
         try
         {
             error = Parse(line, out record, out idSeen);
+            LastRejection = RejectKind.InvalidRecord;
             return error is null;
         }
         catch (JsonException e)
         {
+            LastRejection = RejectKind.InvalidJson;
             error = "invalid JSON: " + e.Message;
             return false;
         }

@@ -13,7 +13,8 @@ namespace BatchJob.Logging;
 /// line is built once, as a <see cref="LogLine"/> stamped with the time and the current span's ids,
 /// and handed to every output: stdout, and the OTLP log exporter when logs are exported.
 /// </summary>
-internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider time)
+/// <param name="baggage">The run's W3C baggage: every line carries its entries, after its own fields.</param>
+internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider time, W3CBaggage baggage)
 {
     private readonly ILogOutput[] _outputs = [.. outputs];
     // One line, reused: building a record's line allocates nothing.
@@ -49,10 +50,37 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
         }
     }
 
-    /// <summary>Progress with rate and, when the input size is known, the ETA (eta_s is null otherwise).</summary>
-    public void BatchProgress(Progress progress) =>
-        Write(LogLevel.Information, "Batch progress",
-            LogField.Of("records", progress.Records), LogField.Of("rate_per_s", progress.RatePerSecond), LogField.Of("elapsed_s", progress.ElapsedSeconds), LogField.Of("eta_s", progress.EtaSeconds));
+    /// <summary>Progress with rate and, when the input size is known, the ETA and the cost forecast (absent otherwise, not zero).</summary>
+    public void BatchProgress(Progress progress)
+    {
+        var head = (LogField.Of("records", progress.Records), LogField.Of("rate_per_s", progress.RatePerSecond), LogField.Of("elapsed_s", progress.ElapsedSeconds));
+        if (progress is { EtaSeconds: { } eta, ForecastCostUsd: { } forecast })
+        {
+            Write(LogLevel.Information, "Batch progress", head.Item1, head.Item2, head.Item3, LogField.Of("eta_s", eta), LogField.Of("forecast_cost_usd", forecast));
+        }
+        else if (progress.EtaSeconds is { } etaOnly)
+        {
+            Write(LogLevel.Information, "Batch progress", head.Item1, head.Item2, head.Item3, LogField.Of("eta_s", etaOnly));
+        }
+        else
+        {
+            Write(LogLevel.Information, "Batch progress", head.Item1, head.Item2, head.Item3);
+        }
+    }
+
+    /// <summary>The first time the cost forecast passes COST_BUDGET_USD: said once, before the stop.</summary>
+    public void ForecastOverBudget(double forecastUsd, double budgetUsd) =>
+        Write(LogLevel.Warning, "Cost forecast over budget", LogField.Of("forecast_cost_usd", forecastUsd), LogField.Of("budget_usd", budgetUsd));
+
+    /// <summary>The run stopped at COST_BUDGET_USD; the summary before it has the numbers.</summary>
+    public void BudgetExceeded(double spentUsd, double budgetUsd, long? linesUnread) =>
+        Write(LogLevel.Error, "Cost budget exceeded",
+            LogField.Of("total_cost_usd", spentUsd), LogField.Of("budget_usd", budgetUsd), LogField.Of("lines_unread", linesUnread),
+            LogField.Of("hint", "the run stopped before the record that would have passed COST_BUDGET_USD; raise the budget or split the input"));
+
+    /// <summary>BAGGAGE was set but cannot be used; the run goes on without it.</summary>
+    public void BaggageIgnored(string reason) =>
+        Write(LogLevel.Warning, "Baggage ignored", LogField.Of("reason", reason), LogField.Of("hint", "BAGGAGE must be W3C baggage, e.g. cost_center=ml-platform,team=lab"));
 
     public void RecordFailed(long line, string error, RecordId? id)
     {
@@ -141,9 +169,29 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
                 _line.Add(field);
             }
 
+            AddBaggage(fields);
+
             foreach (var output in _outputs)
             {
                 output.Write(_line);
+            }
+        }
+    }
+
+    /// <summary>The baggage entries, after the line's own fields; a line's own field wins over an entry of the same name.</summary>
+    private void AddBaggage(ReadOnlySpan<LogField> fields)
+    {
+        foreach (var (key, value) in baggage.Entries)
+        {
+            var taken = false;
+            foreach (ref readonly var field in fields)
+            {
+                taken |= field.Name == key;
+            }
+
+            if (!taken)
+            {
+                _line.Add(LogField.Of(key, value));
             }
         }
     }

@@ -25,6 +25,15 @@ internal sealed record BatchSummary(
     /// <summary>The number of shards (SHARD_COUNT); null when the run is not sharded.</summary>
     public int? ShardCount { get; init; }
 
+    /// <summary>COST_BUDGET_USD when one is set; null otherwise.</summary>
+    public double? BudgetUsd { get; init; }
+
+    /// <summary>Whether the run stopped at the budget, before its input ended.</summary>
+    public bool BudgetExceeded { get; init; }
+
+    /// <summary>Input lines the run did not reach when it stopped at the budget, the one in hand included; null when not stopped, or the input is a pipe.</summary>
+    public long? LinesUnread { get; init; }
+
     /// <summary>The summary's fields in the order the guide prints them, extras after (memory_used_mb, the guide's name, is in MiB).</summary>
     public IEnumerable<(string Name, object Value)> Fields()
     {
@@ -45,6 +54,16 @@ internal sealed record BatchSummary(
         yield return ("blank_lines", BlankLines);
         yield return ("batch_processing_ms", BatchProcessingMs);
         yield return ("interrupted", Interrupted);
+        if (BudgetUsd is { } budget)
+        {
+            yield return ("budget_usd", budget);
+            yield return ("budget_exceeded", BudgetExceeded);
+            if (LinesUnread is { } unread)
+            {
+                yield return ("lines_unread", unread);
+            }
+        }
+
         if (ShardIndex is { } index && ShardCount is { } count)
         {
             yield return ("shard_index", index);

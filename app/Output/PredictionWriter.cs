@@ -14,27 +14,19 @@ namespace BatchJob.Output;
 /// </summary>
 internal sealed class PredictionWriter : IDisposable
 {
-    private readonly string _finalPath;
-    private readonly string _tempPath;
-    private readonly FileStream _file;
+    private readonly AtomicFile _file;
     private readonly byte[] _line = new byte[256];
     private ArrayBufferWriter<byte>? _idBuffer;
     private Utf8JsonWriter? _idJson;
-    private bool _published;
 
     /// <exception cref="OutputException">The temporary file cannot be created.</exception>
     public PredictionWriter(string path)
-        : this(path, CreateTempFile(path, out var tempPath), tempPath)
+        : this(new AtomicFile(path))
     {
     }
 
-    /// <summary>Writes through <paramref name="file"/>, standing for the temporary file at <paramref name="tempPath"/> (tests: a file on a full device).</summary>
-    internal PredictionWriter(string path, FileStream file, string tempPath)
-    {
-        _finalPath = path;
-        _file = file;
-        _tempPath = tempPath;
-    }
+    /// <summary>Writes through <paramref name="file"/> (tests: a file on a full device).</summary>
+    internal PredictionWriter(AtomicFile file) => _file = file;
 
     /// <exception cref="OutputException">The file system refused the write (a full disk).</exception>
     public void Write(RecordId id, double prediction)
@@ -45,8 +37,8 @@ internal sealed class PredictionWriter : IDisposable
         if (id.Text is { } text)
         {
             // String ids are rare and of any length: written on their own, after the line so far.
-            Put(span[..length]);
-            Put(JsonString(text));
+            _file.Write(span[..length]);
+            _file.Write(JsonString(text));
             length = 0;
         }
         else
@@ -58,22 +50,12 @@ internal sealed class PredictionWriter : IDisposable
         Append(span, ref length, ", \"prediction\": "u8);
         length += JsonNumbers.Format(prediction, span[length..]);
         Append(span, ref length, "}\n"u8);
-        Put(span[..length]);
+        _file.Write(span[..length]);
     }
 
     /// <summary>Flushes buffered lines to the temporary file (at every BATCH_SIZE records).</summary>
     /// <exception cref="OutputException">The file system refused the write.</exception>
-    public void Flush()
-    {
-        try
-        {
-            _file.Flush();
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            throw Failed(_finalPath, e);
-        }
-    }
+    public void Flush() => _file.Flush();
 
     /// <summary>Writes the summary line, syncs to disk and moves the file into place.</summary>
     /// <param name="shard">Set when sharded: the summary line then names its shard, so shard files can be combined.</param>
@@ -94,81 +76,15 @@ internal sealed class PredictionWriter : IDisposable
             summary.Append(", \"shard_index\": ").Append(s.Index).Append(", \"shard_count\": ").Append(s.Count);
         }
 
-        Put(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));
-        try
-        {
-            _file.Flush(flushToDisk: true);
-            // Renamed while still open, so locked: once closed under its temp name, another run's
-            // cleanup would take it for an abandoned file and could delete it before the rename.
-            File.Move(_tempPath, _finalPath, overwrite: true);
-            _published = true;
-            _file.Dispose();
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            throw Failed(_finalPath, e);
-        }
+        _file.Write(Encoding.UTF8.GetBytes(summary.Append("}}\n").ToString()));
+        _file.Publish();
     }
 
-    /// <summary>Closes the file and, unless it was published, deletes it. A refusal from the file system
-    /// is not thrown: this runs while an error is on its way out, and must neither hide that error
-    /// nor leave the file behind.</summary>
+    /// <summary>Closes the file; unless it was published, the temporary file is deleted.</summary>
     public void Dispose()
     {
         _idJson?.Dispose();
-        if (_published)
-        {
-            return;
-        }
-
-        try
-        {
-            _file.Dispose();
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            // Flushing the unpublished tail failed (a full disk); the file is being discarded anyway.
-        }
-
-        try
-        {
-            File.Delete(_tempPath);
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            // Left for the next run, which removes abandoned temporary files.
-        }
-    }
-
-    private static FileStream CreateTempFile(string path, out string tempPath)
-    {
-        try
-        {
-            OutputTarget.RemoveAbandonedTempFiles(path);
-            return OutputTarget.CreateTempFile(path, 64 * 1024, out tempPath);
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            throw Failed(path, e);
-        }
-    }
-
-    /// <summary>The file system said no. .NET reports a full disk (ENOSPC) as an IOException, but a
-    /// file over the size limit (EFBIG: RLIMIT_FSIZE, a file system's maximum) as ArgumentOutOfRangeException.</summary>
-    private static bool IsRefusal(Exception e) => e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException;
-
-    private static OutputException Failed(string path, Exception e) => new($"cannot write '{path}': {e.Message}", e);
-
-    private void Put(ReadOnlySpan<byte> bytes)
-    {
-        try
-        {
-            _file.Write(bytes);
-        }
-        catch (Exception e) when (IsRefusal(e))
-        {
-            throw Failed(_finalPath, e);
-        }
+        _file.Dispose();
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ internal sealed class BatchRunner(
     BatchOptions options, BatchTelemetry telemetry, BatchLog log, RecordSampler recordSampler, RecordParser parser, SumModel model, CostModel cost)
 {
     private readonly BatchStatistics _stats = new();
+    private readonly BudgetGuard _budget = new((double?)options.Cost.BudgetUsd);
 
     // Boxed once: every kept record span carries these, and boxing per record would allocate.
     private readonly object _shardIndex = (long)options.Shard.Index;
@@ -30,8 +31,22 @@ internal sealed class BatchRunner(
     /// <exception cref="InputException">The input cannot be opened or read.</exception>
     public BatchSummary Run(CancellationToken cancellation)
     {
-        var usage = new ResourceUsage();
         using var batch = telemetry.Source.StartActivity(BatchTelemetry.BatchSpan, ActivityKind.Internal, options.Telemetry.RemoteParent);
+        try
+        {
+            return Run(batch, cancellation);
+        }
+        catch (Exception e)
+        {
+            // The semantic-convention exception event, on the span the run failed in.
+            batch?.AddException(e).SetStatus(ActivityStatusCode.Error, e.Message);
+            throw;
+        }
+    }
+
+    private BatchSummary Run(Activity? batch, CancellationToken cancellation)
+    {
+        var usage = new ResourceUsage();
         batch?.SetTag("batch.input", options.InputPath);
 
         StartBatch();
@@ -40,6 +55,7 @@ internal sealed class BatchRunner(
         using var input = OpenInput(cancellation) ?? Stream.Null;
         using var reader = new JsonLinesReader(input, options.MaxLineBytes, cancellation);
         using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
+        using var rejects = new RejectedLines(batch, options.RejectsPath is null ? null : new RejectsWriter(options.RejectsPath));
 
         var shard = options.Shard;
         if (shard.IsSharded)
@@ -51,8 +67,11 @@ internal sealed class BatchRunner(
         var totalBytes = input.CanSeek ? input.Length : 0;
         var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
         long ordinal = -1;
+        long? linesUnread = null;
+        var budgetStop = false;
         while (!cancellation.IsCancellationRequested)
         {
+            var lineStart = reader.BytesConsumed;
             var kind = Read(reader, out var line, cancellation);
             if (kind == LineKind.End)
             {
@@ -76,22 +95,66 @@ internal sealed class BatchRunner(
                 continue;
             }
 
+            if (_budget.MustStop(_stats.CostUsd, _stats.Successful))
+            {
+                budgetStop = true;
+                linesUnread = StopAtBudget(batch, reader, input.CanSeek, lineStart, totalBytes, cancellation);
+                break;
+            }
+
             // The record's own end time stands in for "now": one clock read fewer per record.
-            var now = ProcessLine(kind, line, reader.LineNumber, output);
+            var now = ProcessLine(kind, line, reader.LineNumber, lineStart, reader.BytesConsumed - lineStart, output, rejects);
             var total = _stats.Total;
             if (total % options.BatchSize == 0)
             {
                 output?.Flush();
+                rejects.Flush();
             }
 
             if (progress.IsDue(total, now))
             {
-                log.BatchProgress(progress.Report(total, now, reader.BytesConsumed, totalBytes));
+                var report = progress.Report(total, now, reader.BytesConsumed, totalBytes, options.Cost.Enabled ? _stats.CostUsd : null);
+                log.BatchProgress(report);
+                WarnIfForecastOverBudget(report.ForecastCostUsd);
             }
         }
 
-        var interrupted = cancellation.IsCancellationRequested;
-        return Complete(usage, interrupted, output);
+        var interrupted = cancellation.IsCancellationRequested && !budgetStop;
+        return Complete(usage, interrupted, budgetStop, linesUnread, output, rejects);
+    }
+
+    /// <summary>
+    /// The budget stop: the forecast WARN if it was not said yet, the span event, and how many input
+    /// lines were left, the one in hand included (counted only in a file: a pipe could keep a count waiting).
+    /// </summary>
+    private long? StopAtBudget(Activity? batch, JsonLinesReader reader, bool seekable, long lineStart, long totalBytes, CancellationToken cancellation)
+    {
+        var spent = _stats.CostUsd;
+        WarnIfForecastOverBudget(BudgetGuard.Forecast(spent, lineStart, totalBytes));
+        batch?.AddEvent(new ActivityEvent("budget.exceeded", tags: new ActivityTagsCollection
+        {
+            ["cost_usd"] = spent, ["budget_usd"] = _budget.BudgetUsd, ["line"] = reader.LineNumber,
+        }));
+        if (!seekable)
+        {
+            return null;
+        }
+
+        long unread = 1;
+        while (Read(reader, out _, cancellation) != LineKind.End)
+        {
+            unread++;
+        }
+
+        return unread;
+    }
+
+    private void WarnIfForecastOverBudget(double? forecast)
+    {
+        if (_budget.FirstForecastOver(forecast))
+        {
+            log.ForecastOverBudget(forecast!.Value, _budget.BudgetUsd!.Value);
+        }
     }
 
     /// <summary>The guide's <c>batch_start</c>: the run's settings, recorded once, before any input is touched.</summary>
@@ -155,26 +218,32 @@ internal sealed class BatchRunner(
     }
 
     /// <returns>The clock's timestamp when the record's work was done.</returns>
-    private long ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, PredictionWriter? output)
+    /// <param name="offset">Where the line starts in the input; with <paramref name="length"/> it locates a line too long to hold.</param>
+    private long ProcessLine(LineKind kind, ReadOnlySpan<byte> line, long lineNumber, long offset, long length, PredictionWriter? output, RejectedLines rejects)
     {
         var started = Stopwatch.GetTimestamp();
         using var span = recordSampler.SkipIfUnsampled() ? null : telemetry.Source.StartActivity(BatchTelemetry.RecordSpan);
         if (kind == LineKind.TooLong)
         {
-            Fail(span, lineNumber, $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)", null);
+            var message = $"line is longer than MAX_LINE_BYTES ({options.MaxLineBytes} bytes)";
+            Fail(span, lineNumber, message, null);
+            rejects.AddLocated(lineNumber, RejectKind.LineTooLong, message, offset, length);
             return Stopwatch.GetTimestamp();
         }
 
         if (!parser.TryParse(line, out var record, out var error, out var idSeen))
         {
             Fail(span, lineNumber, error!, idSeen);
+            rejects.Add(lineNumber, parser.LastRejection, error!, line);
             return Stopwatch.GetTimestamp();
         }
 
         var prediction = model.Predict(record.Features);
         if (double.IsNaN(prediction))
         {
-            Fail(span, lineNumber, "the sum of the features overflows a double", record.Id);
+            const string message = "the sum of the features overflows a double";
+            Fail(span, lineNumber, message, record.Id);
+            rejects.Add(lineNumber, RejectKind.Overflow, message, line);
             return Stopwatch.GetTimestamp();
         }
 
@@ -235,7 +304,7 @@ internal sealed class BatchRunner(
     /// predictions file published, and the summary line, written while this span is current so
     /// that the line and its LogRecord carry the span's ids.
     /// </summary>
-    private BatchSummary Complete(ResourceUsage usage, bool interrupted, PredictionWriter? output)
+    private BatchSummary Complete(ResourceUsage usage, bool interrupted, bool budgetStop, long? linesUnread, PredictionWriter? output, RejectedLines rejects)
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
         var summary = _stats.ToSummary(
@@ -247,6 +316,11 @@ internal sealed class BatchRunner(
         if (options.Shard.IsSharded)
         {
             summary = summary with { ShardIndex = options.Shard.Index, ShardCount = options.Shard.Count };
+        }
+
+        if (_budget.BudgetUsd is { } budget)
+        {
+            summary = summary with { BudgetUsd = budget, BudgetExceeded = budgetStop, LinesUnread = linesUnread };
         }
 
         telemetry.BatchProcessing.Record(summary.BatchProcessingMs);
@@ -267,6 +341,7 @@ internal sealed class BatchRunner(
 
         var shard = options.Shard;
         output?.Publish(summary.Successful, summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
+        rejects.Complete();
         log.BatchCompleted(summary);
         return summary;
     }

@@ -15,6 +15,9 @@ internal sealed class BatchStatistics
 
     public long BlankLines { get; private set; }
 
+    /// <summary>The cost of the records so far.</summary>
+    public double CostUsd => _costSumUsd;
+
     /// <summary>Every non-blank line ends as exactly one success or one failure.</summary>
     public long Total => Successful + Failed;
 

@@ -32,7 +32,8 @@ internal sealed class ProgressTracker
 
     /// <summary>Takes the numbers for a progress line and schedules the next one.</summary>
     /// <param name="bytesRead">Input bytes consumed so far; with <paramref name="totalBytes"/> > 0 it gives the ETA.</param>
-    public Progress Report(long records, long now, long bytesRead, long totalBytes)
+    /// <param name="costUsd">The cost so far, for the forecast; null when cost tracking is off.</param>
+    public Progress Report(long records, long now, long bytesRead, long totalBytes, double? costUsd = null)
     {
         _nextRecords = records + _everyRecords;
         _nextTicks = now + _intervalTicks;
@@ -46,6 +47,7 @@ internal sealed class ProgressTracker
             eta = Math.Round(elapsed * remaining / bytesRead, 1);
         }
 
-        return new Progress(records, Math.Round(rate, 1), Math.Round(elapsed, 3), eta);
+        var forecast = costUsd is { } spent ? BudgetGuard.Forecast(spent, bytesRead, totalBytes) : null;
+        return new Progress(records, Math.Round(rate, 1), Math.Round(elapsed, 3), eta, forecast);
     }
 }

@@ -53,6 +53,11 @@ internal static class TelemetryServiceCollectionExtensions
             .WithTracing(tracing =>
             {
                 tracing.AddSource(BatchTelemetry.Name).SetSampler(sampler);
+                if (options.Baggage.Entries.Count > 0)
+                {
+                    tracing.AddProcessor(new BaggageSpanProcessor(options.Baggage));
+                }
+
                 if (exporters is { Traces: { } traces, SpanGate: { } gate })
                 {
                     tracing.AddProcessor(sp => new GatedActivityExportProcessor(
@@ -62,7 +67,8 @@ internal static class TelemetryServiceCollectionExtensions
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(BatchTelemetry.Name).AddRuntimeInstrumentation();
+                // Exemplars link record_latency_ms to the record spans it was measured in (OTEL_METRICS_EXEMPLAR_FILTER).
+                metrics.AddMeter(BatchTelemetry.Name).AddRuntimeInstrumentation().SetExemplarFilter(options.ExemplarFilter);
                 if (exporters.Metrics is { } exporter)
                 {
                     // A factory: the reader starts its export thread when created, so only with the provider.

@@ -15,7 +15,7 @@ internal static class LogCapture
         using var stdout = new MemoryStream();
         using (var sink = BatchHost.StdoutSink(stdout, format))
         {
-            write(new BatchLog([sink], TimeProvider.System));
+            write(new BatchLog([sink], TimeProvider.System, W3CBaggage.None));
         }
 
         return Encoding.UTF8.GetString(stdout.ToArray());
@@ -28,7 +28,7 @@ internal static class LogCapture
         var text = new StringBuilder();
         using (var factory = LoggerFactory.Create(logging => logging.AddOpenTelemetry(options => options.AddInMemoryExporter(records))))
         {
-            write(new BatchLog([new OtlpLogOutput(factory.CreateLogger("BatchJob"))], TimeProvider.System));
+            write(new BatchLog([new OtlpLogOutput(factory.CreateLogger("BatchJob"))], TimeProvider.System, W3CBaggage.None));
 
             foreach (var record in records)
             {

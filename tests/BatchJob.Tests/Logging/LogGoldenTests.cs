@@ -30,6 +30,11 @@ public sealed partial class LogGoldenTests
         log.RecordProcessed(new RecordId(0, "rec \"1\" \\ \u2028 \u0001 😀 <b>&"), 0.30000000000000004, 2.5e-7, 0.0);
         log.BatchProgress(new Progress(1000, 12345.678, 0.081, null));
         log.BatchProgress(new Progress(2000, 1.0, 2000.0, 12.5));
+        log.BatchProgress(new Progress(3000, 2.0, 1.5, 0.5, 1.25e-9));
+        log.ForecastOverBudget(2e-6, 1e-6);
+        log.BudgetExceeded(1.1e-6, 1e-6, 42);
+        log.BudgetExceeded(1.1e-6, 1e-6, null);
+        log.BaggageIgnored("entry 2 is not key=value with a token key");
         log.RecordFailed(3, "invalid JSON: 'x' is an invalid start of a value", null);
         log.RecordFailed(4, "features must be an array of numbers", new RecordId(7, null));
         log.RecordFailed(5, "missing id", new RecordId(0, "a\"b"));
@@ -124,6 +129,6 @@ public sealed partial class LogGoldenTests
     {
         var stamps = Regex.Matches(Render(Format(format)), "(?:\"timestamp\":|\"@t\":)\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
 
-        stamps.Should().HaveCount(2 * 26).And.OnlyContain(s => Regex.IsMatch(s, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$"));
+        stamps.Should().HaveCount(2 * 31).And.OnlyContain(s => Regex.IsMatch(s, @"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,7})?Z$"));
     }
 }

@@ -75,7 +75,7 @@ public sealed class PredictionWriterTests
         var tempPath = path + ".1.0123456789abcdef.tmp";
         File.WriteAllText(tempPath, string.Empty);
         // /dev/full answers every write with ENOSPC, as a full disk does.
-        var writer = new PredictionWriter(path, new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.None, 64 * 1024), tempPath);
+        var writer = new PredictionWriter(new AtomicFile(path, new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.None, 64 * 1024), tempPath));
 
         var write = () =>
         {

@@ -8,17 +8,17 @@ namespace BatchJob.Configuration;
 /// </summary>
 /// <param name="Entries">What every span and every log line of the run carries.</param>
 /// <param name="Problem">Why a BAGGAGE that was set is ignored (malformed or over the W3C limits); null when it is used or absent.</param>
-internal sealed record Baggage(IReadOnlyList<KeyValuePair<string, string>> Entries, string? Problem)
+internal sealed record W3CBaggage(IReadOnlyList<KeyValuePair<string, string>> Entries, string? Problem)
 {
     /// <summary>W3C Baggage limits: list-members, bytes per list-member, bytes in all.</summary>
     public const int MaxEntries = 180;
     public const int MaxEntryBytes = 4096;
     public const int MaxBytes = 8192;
 
-    public static readonly Baggage None = new([], null);
+    public static readonly W3CBaggage None = new([], null);
 
     /// <summary>Parses a baggage header; anything malformed or oversized ignores all of it, with the reason.</summary>
-    public static Baggage Parse(string? header)
+    public static W3CBaggage Parse(string? header)
     {
         if (string.IsNullOrWhiteSpace(header))
         {
@@ -63,10 +63,10 @@ internal sealed record Baggage(IReadOnlyList<KeyValuePair<string, string>> Entri
             entries.Add(new(key, decoded));
         }
 
-        return new Baggage(entries, null);
+        return new W3CBaggage(entries, null);
     }
 
-    private static Baggage Ignored(string reason) => new([], reason);
+    private static W3CBaggage Ignored(string reason) => new([], reason);
 
     /// <summary>RFC 7230 tchar.</summary>
     private static bool IsTokenChar(char c) =>
