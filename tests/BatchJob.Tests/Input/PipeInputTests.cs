@@ -15,7 +15,7 @@ public sealed class PipeInputTests
         string.Concat(Enumerable.Range(1, count).Select(i => $"{{\"id\": {i}, \"features\": [{i}, 1]}}\n"));
 
     [Fact]
-    public void A_pipe_is_read_to_its_end_with_input_bytes_and_eta_null()
+    public void A_pipe_is_read_to_its_end_with_input_bytes_null_and_no_eta_or_forecast()
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
         using var readEnd = pipe.ClientSafePipeHandle;
@@ -33,7 +33,11 @@ public sealed class PipeInputTests
         start.GetProperty("input_bytes").ValueKind.Should().Be(System.Text.Json.JsonValueKind.Null, "a pipe has no size to give");
         var progress = lines.WithMessage("Batch progress").ToList();
         progress.Should().NotBeEmpty("BATCH_SIZE=2 makes a progress line every 2 records");
-        progress.Should().OnlyContain(p => p.GetProperty("eta_s").ValueKind == System.Text.Json.JsonValueKind.Null);
+        progress.Should().AllSatisfy(p =>
+        {
+            p.TryGetProperty("eta_s", out _).Should().BeFalse("unknown is absent, not zero or null");
+            p.TryGetProperty("forecast_cost_usd", out _).Should().BeFalse("unknown is absent, not zero or null");
+        });
     }
 
     [Fact]
@@ -45,7 +49,8 @@ public sealed class PipeInputTests
 
         code.Should().Be(ExitCode.Success, stdout);
         lines.WithMessage("Starting batch inference job").Single().GetProperty("input_bytes").GetInt64().Should().Be(new FileInfo(input).Length);
-        lines.WithMessage("Batch progress").Should().OnlyContain(p => p.GetProperty("eta_s").ValueKind == System.Text.Json.JsonValueKind.Number);
+        lines.WithMessage("Batch progress").Should().OnlyContain(p =>
+            p.GetProperty("eta_s").ValueKind == System.Text.Json.JsonValueKind.Number && p.GetProperty("forecast_cost_usd").ValueKind == System.Text.Json.JsonValueKind.Number);
     }
 
     [Fact]
