@@ -16,7 +16,7 @@ namespace BatchJob.Logging;
 internal sealed class ClefLayout : IJsonLogLayout
 {
     // What a default CompactJsonFormatter uses.
-    private static readonly JsonValueFormatter Values = new(typeTagName: "$type");
+    private static readonly JsonValueFormatter Values = new FiniteJsonValueFormatter();
 
     private readonly StringBuilder _text = new();
     private readonly ArrayBufferWriter<byte> _line = new(256);

@@ -6,20 +6,21 @@ namespace BatchJob.Logging;
 /// <summary>Writes Serilog property values as plain JSON (numbers stay numbers, structures become objects).</summary>
 internal static class JsonValueWriter
 {
-    public static void Write(Utf8JsonWriter writer, LogEventPropertyValue value)
+    /// <param name="field">The property being written, named if a number in it is refused (<see cref="JsonNumbers"/>).</param>
+    public static void Write(Utf8JsonWriter writer, LogEventPropertyValue value, string field)
     {
         ArgumentNullException.ThrowIfNull(writer);
         switch (value)
         {
             case ScalarValue scalar:
-                WriteScalar(writer, scalar.Value);
+                WriteScalar(writer, scalar.Value, field);
                 break;
             case StructureValue structure:
                 writer.WriteStartObject();
                 foreach (var property in structure.Properties)
                 {
                     writer.WritePropertyName(property.Name);
-                    Write(writer, property.Value);
+                    Write(writer, property.Value, field + "." + property.Name);
                 }
 
                 writer.WriteEndObject();
@@ -28,7 +29,7 @@ internal static class JsonValueWriter
                 writer.WriteStartArray();
                 foreach (var element in sequence.Elements)
                 {
-                    Write(writer, element);
+                    Write(writer, element, field);
                 }
 
                 writer.WriteEndArray();
@@ -38,7 +39,7 @@ internal static class JsonValueWriter
                 foreach (var (key, element) in dictionary.Elements)
                 {
                     writer.WritePropertyName(key.Value?.ToString() ?? "null");
-                    Write(writer, element);
+                    Write(writer, element, field);
                 }
 
                 writer.WriteEndObject();
@@ -49,7 +50,7 @@ internal static class JsonValueWriter
         }
     }
 
-    private static void WriteScalar(Utf8JsonWriter writer, object? value)
+    private static void WriteScalar(Utf8JsonWriter writer, object? value, string field)
     {
         switch (value)
         {
@@ -63,10 +64,10 @@ internal static class JsonValueWriter
                 writer.WriteBooleanValue(flag);
                 break;
             case double number:
-                JsonNumbers.WriteDouble(writer, number);
+                JsonNumbers.WriteDouble(writer, number, field);
                 break;
             case float number:
-                JsonNumbers.WriteDouble(writer, number);
+                JsonNumbers.WriteDouble(writer, number, field);
                 break;
             case long number:
                 writer.WriteNumberValue(number);

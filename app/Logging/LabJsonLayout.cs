@@ -20,7 +20,7 @@ internal sealed class LabJsonLayout : IJsonLogLayout
         foreach (var (name, value) in logEvent.Properties)
         {
             writer.WritePropertyName(name);
-            JsonValueWriter.Write(writer, value);
+            JsonValueWriter.Write(writer, value, name);
         }
 
         if (logEvent.Exception is { } exception)

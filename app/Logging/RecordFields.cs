@@ -18,13 +18,13 @@ internal static class RecordFields
         }
 
         writer.WritePropertyName("prediction"u8);
-        JsonNumbers.WriteDouble(writer, line.Prediction);
+        JsonNumbers.WriteDouble(writer, line.Prediction, "prediction");
         writer.WritePropertyName("latency_ms"u8);
-        JsonNumbers.WriteDouble(writer, line.LatencyMs);
+        JsonNumbers.WriteDouble(writer, line.LatencyMs, "latency_ms");
         if (line.CostUsd is { } cost)
         {
             writer.WritePropertyName("cost_usd"u8);
-            JsonNumbers.WriteDouble(writer, cost);
+            JsonNumbers.WriteDouble(writer, cost, "cost_usd");
         }
     }
 }

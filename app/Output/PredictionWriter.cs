@@ -56,7 +56,7 @@ internal sealed class PredictionWriter : IDisposable
         }
 
         Append(span, ref length, ", \"prediction\": "u8);
-        length += JsonNumbers.Format(prediction, span[length..]);
+        length += JsonNumbers.Format(prediction, span[length..], "prediction");
         Append(span, ref length, "}\n"u8);
         Put(span[..length]);
     }
@@ -83,7 +83,7 @@ internal sealed class PredictionWriter : IDisposable
         var summary = new StringBuilder("{\"summary\": {\"records\": ")
             .Append(records)
             .Append(", \"avg_prediction\": ")
-            .Append(Encoding.UTF8.GetString(FormatDouble(avgPrediction)));
+            .Append(Encoding.UTF8.GetString(FormatDouble(avgPrediction, "avg_prediction")));
         if (interrupted)
         {
             summary.Append(", \"interrupted\": true");
@@ -187,10 +187,10 @@ internal sealed class PredictionWriter : IDisposable
         return _idBuffer.WrittenSpan;
     }
 
-    private static byte[] FormatDouble(double value)
+    private static byte[] FormatDouble(double value, string field)
     {
         Span<byte> buffer = stackalloc byte[40];
-        return buffer[..JsonNumbers.Format(value, buffer)].ToArray();
+        return buffer[..JsonNumbers.Format(value, buffer, field)].ToArray();
     }
 
     private static void Append(Span<byte> destination, ref int length, ReadOnlySpan<byte> text)

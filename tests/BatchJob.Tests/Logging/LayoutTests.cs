@@ -85,9 +85,7 @@ public sealed class LayoutTests
         ]),
         ["values of every scalar kind"] = new LogEvent(Time, LogEventLevel.Information, null, new MessageTemplateParser().Parse("Batch progress"),
         [
-            new LogEventProperty("nan", new ScalarValue(double.NaN)),
-            new LogEventProperty("inf", new ScalarValue(double.PositiveInfinity)),
-            new LogEventProperty("minus_inf", new ScalarValue(double.NegativeInfinity)),
+            // NaN and infinities are refused, not written (OverflowingAggregateTests).
             new LogEventProperty("minus_zero", new ScalarValue(-0.0)),
             new LogEventProperty("float", new ScalarValue(0.1f)),
             new LogEventProperty("whole_float", new ScalarValue(3f)),
@@ -146,7 +144,7 @@ public sealed class LayoutTests
     public void Doubles_print_shortest_round_trip_with_a_point_when_whole(double value, string expected)
     {
         Span<byte> buffer = stackalloc byte[40];
-        Encoding.ASCII.GetString(buffer[..JsonNumbers.Format(value, buffer)]).Should().Be(expected);
+        Encoding.ASCII.GetString(buffer[..JsonNumbers.Format(value, buffer, "value")]).Should().Be(expected);
         double.Parse(expected, System.Globalization.CultureInfo.InvariantCulture).Should().Be(value);
     }
 }
