@@ -127,8 +127,14 @@ internal sealed class OptionsReader
         var endpointText = Text(ConfigKeys.OtlpEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            Fail(ConfigKeys.OtlpEndpoint, Logging.UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            Fail(ConfigKeys.OtlpEndpoint, Logging.SecretMask.Url(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
             endpoint = new Uri("http://localhost:4317");
+        }
+
+        // Untrimmed, as the SDK reads it; never quoted, as headers carry API keys.
+        if (OtlpHeaders.Problem(_config[ConfigKeys.OtlpHeaders] ?? string.Empty) is { } headers)
+        {
+            _errors.Add($"{ConfigKeys.OtlpHeaders} (value not shown: it may hold secrets) is not valid: {headers}; expected comma-separated key=value pairs, e.g. x-api-key=abc123,x-tenant=ml (values percent-encoded).");
         }
 
         var resourceAttributes = ReadResourceAttributes();

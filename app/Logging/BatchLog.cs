@@ -19,7 +19,7 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
 {
     public void TelemetryInitializing(string service, Uri endpoint, string protocol, bool traces, bool metrics, bool logs) =>
         Write(LogEventLevel.Information, "Initializing OpenTelemetry",
-            ("service", service), ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)), ("protocol", protocol), ("traces", traces), ("metrics", metrics), ("logs", logs));
+            ("service", service), ("endpoint", SecretMask.Url(endpoint.OriginalString)), ("protocol", protocol), ("traces", traces), ("metrics", metrics), ("logs", logs));
 
     public void TelemetryDisabled() =>
         Write(LogEventLevel.Information, "Telemetry disabled", ("reason", "ENABLE_TELEMETRY=false"));
@@ -85,7 +85,7 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
         ArgumentNullException.ThrowIfNull(delivery);
         List<(string, object?)> fields =
         [
-            ("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)),
+            ("endpoint", SecretMask.Url(endpoint.OriginalString)),
             ("spans_lost", delivery.Spans.Lost),
             ("spans_total", delivery.Spans.Ended),
             ("spans_dropped", delivery.SpansDropped),
