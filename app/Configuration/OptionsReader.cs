@@ -68,6 +68,10 @@ internal sealed class OptionsReader
         {
             Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");
         }
+        else if (OutputTarget.CheckInputNotWritten(path) is { } expected)
+        {
+            Fail(ConfigKeys.InputPath, input, expected);
+        }
 
         return path;
     }

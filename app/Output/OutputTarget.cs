@@ -66,6 +66,32 @@ internal static class OutputTarget
     }
 
     /// <summary>
+    /// Checks that the input is none of the files the process writes by descriptor: stdout (its log
+    /// lines) and stderr. Read back, each line it writes would become one more input line, without
+    /// end (<c>--input f &gt;&gt; f</c> filled a disk). OUTPUT_PATH is checked in <see cref="Prepare"/>,
+    /// and the writer's temporary files are new names. A character device (<c>/dev/null</c>, a
+    /// terminal) does not hand back what is written to it, so it may be both.
+    /// </summary>
+    /// <returns>Null when the input is none of them; otherwise what INPUT_PATH should have been, with the reason.</returns>
+    public static string? CheckInputNotWritten(string inputPath)
+    {
+        if (FileStatus.Of(inputPath, followLinks: true) is not { IsCharacterDevice: false } input)
+        {
+            return null;
+        }
+
+        foreach (var (descriptor, name) in (ReadOnlySpan<(int, string)>)[(1, "stdout"), (2, "stderr")])
+        {
+            if (FileStatus.OfDescriptor(descriptor) is { } written && written.IsSameFile(input))
+            {
+                return $"a file the worker does not write (it is the same file as the worker's {name}, whose lines it would read back as input without end)";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Creates the temporary file beside <paramref name="path"/>, held with an exclusive lock for as
     /// long as it is open; <see cref="RemoveAbandonedTempFiles"/> tells a live run's file by that lock.
     /// </summary>
