@@ -34,7 +34,7 @@ internal static class BatchApplication
                 stdout.Flush();
                 return ExitCode.Success;
             }
-            catch (IOException e)
+            catch (Exception e) when (JsonLinesSink.IsWriteFailure(e))
             {
                 return OutputFailed(stderr, e);
             }

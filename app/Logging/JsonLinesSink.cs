@@ -125,7 +125,7 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
                     _output.Flush();
                 }
             }
-            catch (IOException e)
+            catch (Exception e) when (IsWriteFailure(e))
             {
                 // Later lines cannot get through either; the caller decides what the run does.
                 OutputFailure = e;
@@ -135,6 +135,14 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
 
         _pending.ResetWrittenCount();
     }
+
+    /// <summary>
+    /// How a stream says a write failed: IOException (a full device, a closed pipe: EPIPE),
+    /// UnauthorizedAccessException (a closed or read-only descriptor: EBADF), and a stream that was
+    /// closed or cannot write. Each ends the run the one documented way: exit 2, one ERROR line on stderr.
+    /// </summary>
+    public static bool IsWriteFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException;
 
     public void Flush()
     {
