@@ -71,7 +71,7 @@ internal sealed class BatchLog(ILogger logger, JsonLinesSink recordSink, OtlpLog
 
     public void CostTargetExceeded(double costPerRecord, double target) =>
         Write(LogEventLevel.Warning, "Cost per record above target",
-            ("cost_per_record_usd", costPerRecord), ("target_usd", target), ("ratio", target > 0 ? costPerRecord / target : double.PositiveInfinity));
+            ("cost_per_record_usd", costPerRecord), ("target_usd", target), ("ratio", target > 0 ? costPerRecord / target : null));
 
     public void TooManyFailures(long failed, long total, double ratio, double maxRatio) =>
         Write(LogEventLevel.Error, "Too many failed records",

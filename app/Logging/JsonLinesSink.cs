@@ -61,7 +61,18 @@ internal sealed class JsonLinesSink : ILogEventSink, IDisposable
         ArgumentNullException.ThrowIfNull(logEvent);
         lock (_lock)
         {
-            _layout.Write(logEvent, _writer);
+            try
+            {
+                _layout.Write(logEvent, _writer);
+            }
+            catch (InvalidOperationException)
+            {
+                // A value JSON cannot hold (JsonNumbers): drop the half-written line, so the next
+                // line is not glued to it, and let the refusal go on its way.
+                _writer.Reset();
+                throw;
+            }
+
             EndLine(logEvent.Level >= LogEventLevel.Warning);
         }
     }

@@ -125,4 +125,23 @@ public sealed class OverflowingAggregateTests
         Action publish = () => predictions.Publish(1, value, interrupted: false);
         publish.Should().Throw<InvalidOperationException>().WithMessage("*avg_prediction*");
     }
+
+    [Fact]
+    public void A_refused_line_leaves_no_half_line_before_the_next()
+    {
+        using var stdout = new MemoryStream();
+        var sink = new JsonLinesSink(stdout, new LabJsonLayout(), TimeSpan.Zero);
+        var template = new MessageTemplateParser().Parse("m");
+        var bad = new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null, template, [new LogEventProperty("a", new ScalarValue("x")), new LogEventProperty("b", new ScalarValue(double.NaN))]);
+        var good = new LogEvent(DateTimeOffset.UnixEpoch, LogEventLevel.Information, null, template, [new LogEventProperty("a", new ScalarValue(1.5))]);
+
+        var emit = () => sink.Emit(bad);
+        emit.Should().Throw<InvalidOperationException>().WithMessage("*'b'*");
+        sink.Emit(good);
+        sink.Dispose();
+
+        var lines = System.Text.Encoding.UTF8.GetString(stdout.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines.Should().ContainSingle();
+        JsonDocument.Parse(lines[0]).RootElement.GetProperty("a").GetDouble().Should().Be(1.5);
+    }
 }
