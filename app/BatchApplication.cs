@@ -33,7 +33,7 @@ internal static class BatchApplication
                 stdout.Flush();
                 return ExitCode.Success;
             }
-            catch (IOException e)
+            catch (Exception e) when (JsonLinesSink.IsWriteFailure(e))
             {
                 return OutputFailed(stderr, e);
             }
@@ -45,7 +45,7 @@ internal static class BatchApplication
         try
         {
             configuration = ConfigurationLoader.Build(args, workingDirectory, environment, cancellation);
-            options = OptionsReader.Read(configuration, workingDirectory, OutputTarget.Prepare);
+            options = OptionsReader.Read(configuration, workingDirectory, OutputTarget.Checks);
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {

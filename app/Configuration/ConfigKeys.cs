@@ -35,6 +35,9 @@ internal static class ConfigKeys
     public const string OtlpProtocol = "OTEL_EXPORTER_OTLP_PROTOCOL";
     public const string OtlpTimeout = "OTEL_EXPORTER_OTLP_TIMEOUT";
     public const string OtlpRetry = "OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY";
+
+    /// <summary>Read by the SDK from the process environment (docs/otlp.md), checked by us at start; not in .env.example: a Secret's.</summary>
+    public const string OtlpHeaders = "OTEL_EXPORTER_OTLP_HEADERS";
     public const string ServiceName = "OTEL_SERVICE_NAME";
     public const string ResourceAttributes = "OTEL_RESOURCE_ATTRIBUTES";
     public const string TracesExporter = "OTEL_TRACES_EXPORTER";

@@ -19,21 +19,21 @@ internal sealed class OptionsReader
     private const string ServiceNameAttribute = "service.name";
 
     private readonly IConfiguration _config;
-    private readonly OutputPathCheck _checkOutput;
+    private readonly PathChecks _checks;
     private readonly List<string> _errors = [];
 
-    private OptionsReader(IConfiguration config, OutputPathCheck checkOutput)
+    private OptionsReader(IConfiguration config, PathChecks checks)
     {
         _config = config;
-        _checkOutput = checkOutput;
+        _checks = checks;
     }
 
     /// <summary>Reads and validates all options; throws <see cref="ConfigurationException"/> listing every problem.</summary>
     /// <param name="workingDirectory">Relative INPUT_PATH and OUTPUT_PATH are resolved against it.</param>
-    /// <param name="checkOutput">Whether OUTPUT_PATH can be published to; its problem is listed with the others.</param>
-    public static BatchOptions Read(IConfiguration config, string workingDirectory, OutputPathCheck checkOutput)
+    /// <param name="checks">Whether the output paths can be published to and the input is not written by the worker; their problems are listed with the others.</param>
+    public static BatchOptions Read(IConfiguration config, string workingDirectory, PathChecks checks)
     {
-        var reader = new OptionsReader(config, checkOutput);
+        var reader = new OptionsReader(config, checks);
         var options = reader.ReadAll(workingDirectory);
         return reader._errors.Count == 0 ? options : throw new ConfigurationException(reader._errors);
     }
@@ -82,6 +82,10 @@ internal sealed class OptionsReader
         {
             Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");
         }
+        else if (_checks.Input(path) is { } expected)
+        {
+            Fail(ConfigKeys.InputPath, input, expected);
+        }
 
         return path;
     }
@@ -101,7 +105,7 @@ internal sealed class OptionsReader
 
         var template = Path.GetFullPath(output, workingDirectory);
         var path = shard.OutputPathFor(template);
-        if (_checkOutput(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
+        if (_checks.Output(path, ShardOptions.SharedFolder(template), inputPath) is { } expected)
         {
             Fail(key, output, expected);
         }
@@ -167,8 +171,14 @@ internal sealed class OptionsReader
         var endpointText = Text(ConfigKeys.OtlpEndpoint);
         if (!Uri.TryCreate(endpointText, UriKind.Absolute, out var endpoint) || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps))
         {
-            Fail(ConfigKeys.OtlpEndpoint, UrlUserinfo.Redact(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
+            Fail(ConfigKeys.OtlpEndpoint, SecretMask.Url(endpointText), "an absolute http:// or https:// URL, e.g. http://otel-collector-paid:4317");
             endpoint = new Uri("http://localhost:4317");
+        }
+
+        // Untrimmed, as the SDK reads it; never quoted, as headers carry API keys.
+        if (OtlpHeaders.Problem(_config[ConfigKeys.OtlpHeaders] ?? string.Empty) is { } headers)
+        {
+            _errors.Add($"{ConfigKeys.OtlpHeaders} (value not shown: it may hold secrets) is not valid: {headers}; expected comma-separated key=value pairs, e.g. x-api-key=abc123,x-tenant=ml (values percent-encoded).");
         }
 
         var resourceAttributes = ReadResourceAttributes();

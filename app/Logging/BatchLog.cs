@@ -23,7 +23,7 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
 
     public void TelemetryInitializing(string service, Uri endpoint, string protocol, bool traces, bool metrics, bool logs) =>
         Write(LogLevel.Information, "Initializing OpenTelemetry",
-            LogField.Of("service", service), LogField.Of("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)), LogField.Of("protocol", protocol),
+            LogField.Of("service", service), LogField.Of("endpoint", SecretMask.Url(endpoint.OriginalString)), LogField.Of("protocol", protocol),
             LogField.Of("traces", traces), LogField.Of("metrics", metrics), LogField.Of("logs", logs));
 
     public void TelemetryDisabled() =>
@@ -103,7 +103,7 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
 
     public void CostTargetExceeded(double costPerRecord, double target) =>
         Write(LogLevel.Warning, "Cost per record above target",
-            LogField.Of("cost_per_record_usd", costPerRecord), LogField.Of("target_usd", target), LogField.Of("ratio", target > 0 ? costPerRecord / target : double.PositiveInfinity));
+            LogField.Of("cost_per_record_usd", costPerRecord), LogField.Of("target_usd", target), LogField.Of("ratio", target > 0 ? costPerRecord / target : null));
 
     public void TooManyFailures(long failed, long total, double ratio, double maxRatio) =>
         Write(LogLevel.Error, "Too many failed records",
@@ -117,7 +117,7 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
         ArgumentNullException.ThrowIfNull(delivery);
         List<LogField> fields =
         [
-            LogField.Of("endpoint", UrlUserinfo.Redact(endpoint.OriginalString)),
+            LogField.Of("endpoint", SecretMask.Url(endpoint.OriginalString)),
             LogField.Of("spans_lost", delivery.Spans.Lost),
             LogField.Of("spans_total", delivery.Spans.Ended),
             LogField.Of("spans_dropped", delivery.SpansDropped),
@@ -155,8 +155,13 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
         Write(LogLevel.Error, "Log output not writable", LogField.Of("error", error.Message));
     }
 
+    /// <summary>
+    /// The unexpected error, by type and message only: a stack trace on stdout is noise to a student
+    /// and a leak to anyone else. An SRE finds it on the batch span's <c>exception</c> event when the
+    /// batch was running.
+    /// </summary>
     public void Crashed(Exception exception) =>
-        Write(LogLevel.Error, "Batch job crashed", LogField.Of("error", exception.GetType().Name + ": " + exception.Message), LogField.Of("exception", exception.ToString()));
+        Write(LogLevel.Error, "Batch job crashed", LogField.Of("error", exception.GetType().Name + ": " + exception.Message));
 
     /// <summary>The one way a line is made: stamped, filled, and written by every output in turn.</summary>
     private void Write(LogLevel level, string message, params ReadOnlySpan<LogField> fields)

@@ -71,7 +71,7 @@ internal sealed class ClefLayout : ILogLineLayout
                 Advance(output, Utf8Formatter.TryFormat(field.Integer, output.GetSpan(20), out var written), written);
                 break;
             case LogFieldKind.Double:
-                output.Advance(JsonNumbers.FormatClef(field.Number, output.GetSpan(JsonNumbers.MaxLength)));
+                output.Advance(JsonNumbers.FormatClef(field.Number, output.GetSpan(JsonNumbers.MaxLength), field.Name));
                 break;
             case LogFieldKind.Bool:
                 Append(output, field.Bool ? "true"u8 : "false"u8);

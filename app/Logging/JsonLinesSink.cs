@@ -21,6 +21,9 @@ internal sealed class JsonLinesSink : ILogOutput, IDisposable
     // flush the stream at every line: one write syscall per record, which the profile showed.
     private readonly ArrayBufferWriter<byte> _pending = new(BufferBytes * 2);
     private readonly ILogLineLayout _layout;
+    // One line is built here first: a line a layout refuses half way (a non-finite number) must not
+    // leave half of itself in front of the next line.
+    private readonly ArrayBufferWriter<byte> _line = new(1024);
     private readonly TimeSpan _maxDelay;
     private readonly ITimer _flushTimer;
     private readonly CancellationTokenSource _broken = new();
@@ -49,7 +52,9 @@ internal sealed class JsonLinesSink : ILogOutput, IDisposable
         ArgumentNullException.ThrowIfNull(line);
         lock (_lock)
         {
-            _layout.Write(line, _pending);
+            _line.ResetWrittenCount();
+            _layout.Write(line, _line);
+            _pending.Write(_line.WrittenSpan);
             EndLine(line.Level >= LogLevel.Warning);
         }
     }
@@ -101,7 +106,7 @@ internal sealed class JsonLinesSink : ILogOutput, IDisposable
                     _output.Flush();
                 }
             }
-            catch (IOException e)
+            catch (Exception e) when (IsWriteFailure(e))
             {
                 // Later lines cannot get through either; the caller decides what the run does.
                 OutputFailure = e;
@@ -111,6 +116,14 @@ internal sealed class JsonLinesSink : ILogOutput, IDisposable
 
         _pending.ResetWrittenCount();
     }
+
+    /// <summary>
+    /// How a stream says a write failed: IOException (a full device, a closed pipe: EPIPE),
+    /// UnauthorizedAccessException (a closed or read-only descriptor: EBADF), and a stream that was
+    /// closed or cannot write. Each ends the run the one documented way: exit 2, one ERROR line on stderr.
+    /// </summary>
+    public static bool IsWriteFailure(Exception e) =>
+        e is IOException or UnauthorizedAccessException or ObjectDisposedException or NotSupportedException;
 
     public void Flush()
     {

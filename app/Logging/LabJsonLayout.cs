@@ -65,7 +65,7 @@ internal sealed class LabJsonLayout : ILogLineLayout, IDisposable
                 writer.WriteNumberValue(field.Integer);
                 break;
             case LogFieldKind.Double:
-                JsonNumbers.WriteDouble(writer, field.Number);
+                JsonNumbers.WriteDouble(writer, field.Number, field.Name);
                 break;
             case LogFieldKind.Bool:
                 writer.WriteBooleanValue(field.Bool);

@@ -15,6 +15,7 @@ internal readonly partial record struct FileStatus(int Type, ulong Device, ulong
     private const int SymbolicLinkType = 0xA000;
     private const int AtCurrentDirectory = -100;
     private const int AtSymlinkNoFollow = 0x100;
+    private const int AtEmptyPath = 0x1000;
     private const uint BasicStats = 0x7ff;
     private const ulong MountRootAttribute = 0x2000;
 
@@ -23,6 +24,8 @@ internal readonly partial record struct FileStatus(int Type, ulong Device, ulong
     public bool IsFolder => Type == FolderType;
 
     public bool IsSymbolicLink => Type == SymbolicLinkType;
+
+    public bool IsCharacterDevice => Type == 0x2000;
 
     /// <summary>The kind of file, for messages.</summary>
     public string Kind => Type switch
@@ -42,7 +45,13 @@ internal readonly partial record struct FileStatus(int Type, ulong Device, ulong
     /// <summary>The status of <paramref name="path"/>, or null when nothing can be seen there (it does not
     /// exist, or a folder on the way is missing or closed to us) or the system has no <c>statx</c>.</summary>
     /// <param name="followLinks">False to describe a symbolic link itself rather than what it points to.</param>
-    public static FileStatus? Of(string path, bool followLinks)
+    public static FileStatus? Of(string path, bool followLinks) =>
+        Of(AtCurrentDirectory, path, followLinks ? 0 : AtSymlinkNoFollow);
+
+    /// <summary>The status of the file open as <paramref name="descriptor"/> in this process (1: stdout), or null as above.</summary>
+    public static FileStatus? OfDescriptor(int descriptor) => Of(descriptor, string.Empty, AtEmptyPath);
+
+    private static FileStatus? Of(int directory, string path, int flags)
     {
         if (!OperatingSystem.IsLinux())
         {
@@ -53,7 +62,7 @@ internal readonly partial record struct FileStatus(int Type, ulong Device, ulong
         Span<byte> statx = stackalloc byte[256];
         try
         {
-            if (Statx(AtCurrentDirectory, path, followLinks ? 0 : AtSymlinkNoFollow, BasicStats, statx) != 0)
+            if (Statx(directory, path, flags, BasicStats, statx) != 0)
             {
                 return null;
             }

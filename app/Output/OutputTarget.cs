@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using BatchJob.Configuration;
 
 namespace BatchJob.Output;
 
@@ -10,6 +11,9 @@ namespace BatchJob.Output;
 /// </summary>
 internal static class OutputTarget
 {
+    /// <summary>The checks reading options runs on the input and output paths.</summary>
+    public static PathChecks Checks { get; } = new(Prepare, CheckInputNotWritten);
+
     /// <summary>Checks the file this process will write and creates its shard folders.</summary>
     /// <param name="path">Full path after <c>{shard}</c> substitution.</param>
     /// <param name="sharedFolder">The folder every shard shares, which must exist; folders below it (named with <c>{shard}</c>) are created.</param>
@@ -60,6 +64,32 @@ internal static class OutputTarget
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return $"a file path in a writable folder ({e.Message})";
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Checks that the input is none of the files the process writes by descriptor: stdout (its log
+    /// lines) and stderr. Read back, each line it writes would become one more input line, without
+    /// end (<c>--input f &gt;&gt; f</c> filled a disk). OUTPUT_PATH is checked in <see cref="Prepare"/>,
+    /// and the writer's temporary files are new names. A character device (<c>/dev/null</c>, a
+    /// terminal) does not hand back what is written to it, so it may be both.
+    /// </summary>
+    /// <returns>Null when the input is none of them; otherwise what INPUT_PATH should have been, with the reason.</returns>
+    public static string? CheckInputNotWritten(string inputPath)
+    {
+        if (FileStatus.Of(inputPath, followLinks: true) is not { IsCharacterDevice: false } input)
+        {
+            return null;
+        }
+
+        foreach (var (descriptor, name) in (ReadOnlySpan<(int, string)>)[(1, "stdout"), (2, "stderr")])
+        {
+            if (FileStatus.OfDescriptor(descriptor) is { } written && written.IsSameFile(input))
+            {
+                return $"a file the worker does not write (it is the same file as the worker's {name}, whose lines it would read back as input without end)";
+            }
         }
 
         return null;

@@ -48,7 +48,7 @@ internal sealed class PredictionWriter : IDisposable
         }
 
         Append(span, ref length, ", \"prediction\": "u8);
-        length += JsonNumbers.Format(prediction, span[length..]);
+        length += JsonNumbers.Format(prediction, span[length..], "prediction");
         Append(span, ref length, "}\n"u8);
         _file.Write(span[..length]);
     }
@@ -65,7 +65,7 @@ internal sealed class PredictionWriter : IDisposable
         var summary = new StringBuilder("{\"summary\": {\"records\": ")
             .Append(records)
             .Append(", \"avg_prediction\": ")
-            .Append(Encoding.UTF8.GetString(FormatDouble(avgPrediction)));
+            .Append(Encoding.UTF8.GetString(FormatDouble(avgPrediction, "avg_prediction")));
         if (interrupted)
         {
             summary.Append(", \"interrupted\": true");
@@ -103,10 +103,10 @@ internal sealed class PredictionWriter : IDisposable
         return _idBuffer.WrittenSpan;
     }
 
-    private static byte[] FormatDouble(double value)
+    private static byte[] FormatDouble(double value, string field)
     {
         Span<byte> buffer = stackalloc byte[40];
-        return buffer[..JsonNumbers.Format(value, buffer)].ToArray();
+        return buffer[..JsonNumbers.Format(value, buffer, field)].ToArray();
     }
 
     private static void Append(Span<byte> destination, ref int length, ReadOnlySpan<byte> text)

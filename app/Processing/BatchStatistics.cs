@@ -5,9 +5,10 @@ namespace BatchJob.Processing;
 /// <summary>Running totals of one batch; turned into the summary at the end. One instance per run.</summary>
 internal sealed class BatchStatistics
 {
-    private double _predictionSum;
-    private double _latencySumMs;
-    private double _costSumUsd;
+    // Scaled sums: a mean cannot overflow, whatever the records hold (two records of 1e308).
+    private readonly ScaledSum _predictionSum = new();
+    private readonly ScaledSum _latencySumMs = new();
+    private readonly ScaledSum _costSumUsd = new();
 
     public long Successful { get; private set; }
 
@@ -16,7 +17,7 @@ internal sealed class BatchStatistics
     public long BlankLines { get; private set; }
 
     /// <summary>The cost of the records so far.</summary>
-    public double CostUsd => _costSumUsd;
+    public double CostUsd => _costSumUsd.Total;
 
     /// <summary>Every non-blank line ends as exactly one success or one failure.</summary>
     public long Total => Successful + Failed;
@@ -24,9 +25,9 @@ internal sealed class BatchStatistics
     public void AddSuccess(double prediction, double latencyMs, double costUsd)
     {
         Successful++;
-        _predictionSum += prediction;
-        _latencySumMs += latencyMs;
-        _costSumUsd += costUsd;
+        _predictionSum.Add(prediction);
+        _latencySumMs.Add(latencyMs);
+        _costSumUsd.Add(costUsd);
     }
 
     public void AddFailure() => Failed++;
@@ -35,22 +36,20 @@ internal sealed class BatchStatistics
 
     public BatchSummary ToSummary(bool costTracking, double cpuUtilization, double memoryUsedMiB, double elapsedMs, bool interrupted)
     {
-        double? totalCost = costTracking ? _costSumUsd : null;
+        double? totalCost = costTracking ? _costSumUsd.Total : null;
         return new BatchSummary(
             Total,
             Successful,
             Failed,
             BlankLines,
-            AvgPrediction: Average(_predictionSum),
-            TotalLatencyMs: Math.Round(_latencySumMs, 4),
-            AvgLatencyMs: Math.Round(Average(_latencySumMs), 4),
+            AvgPrediction: _predictionSum.Mean(Successful),
+            TotalLatencyMs: Math.Round(_latencySumMs.Total, 4),
+            AvgLatencyMs: Math.Round(_latencySumMs.Mean(Successful), 4),
             totalCost,
-            CostPerRecordUsd: costTracking ? Average(_costSumUsd) : null,
+            CostPerRecordUsd: costTracking ? _costSumUsd.Mean(Successful) : null,
             cpuUtilization,
             memoryUsedMiB,
             Math.Round(elapsedMs, 3),
             interrupted);
     }
-
-    private double Average(double sum) => Successful == 0 ? 0 : sum / Successful;
 }

@@ -65,7 +65,7 @@ public class HotPathBenchmarks
     public double ParseAndPredict() => _parser.TryParse(Line, out var record, out _, out _) ? _model.Predict(record.Features) : 0;
 
     [Benchmark]
-    public int FormatPrediction() => JsonNumbers.Format(-53.272000000000006, _number);
+    public int FormatPrediction() => JsonNumbers.Format(-53.272000000000006, _number, "prediction");
 
     [Benchmark]
     public void WritePredictionLine()

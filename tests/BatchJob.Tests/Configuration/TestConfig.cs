@@ -9,7 +9,7 @@ internal static class TestConfig
     {
         var directory = workingDirectory ?? Directory.CreateTempSubdirectory("batchjob-config-").FullName;
         var config = ConfigurationLoader.Build(args ?? [], directory, environment ?? new Dictionary<string, string?>());
-        return OptionsReader.Read(config, directory, BatchJob.Output.OutputTarget.Prepare);
+        return OptionsReader.Read(config, directory, BatchJob.Output.OutputTarget.Checks);
     }
 
     public static IReadOnlyList<string> Errors(IDictionary<string, string?> environment, string[]? args = null)

@@ -55,20 +55,22 @@ public sealed class GenericHostTrapTests
     }
 
     [Fact]
-    public async Task An_SDK_that_cannot_start_is_a_crash_exit_1_with_one_JSON_line_not_a_success()
+    public async Task Headers_the_SDK_would_throw_on_are_a_configuration_error_exit_2_before_the_SDK_starts()
     {
-        // Malformed headers make the OTLP exporter throw as the host creates it: an unexpected error.
+        // Malformed headers made the OTLP exporter throw as the host created it: exit 1 with the
+        // SDK's stack trace (issue 21). Now they are refused with the other settings, the value unshown.
         var run = await PublishedWorker.RunAsync(new Dictionary<string, string?>
         {
-            ["OTEL_EXPORTER_OTLP_HEADERS"] = "not-a-header",
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = "api-keySECRET123",
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
         });
 
-        run.ExitCode.Should().Be(1, run.ToString());
-        var crash = run.Lines.Should().ContainSingle(run.ToString()).Subject;
-        crash.GetProperty("level").GetString().Should().Be("ERROR");
-        crash.GetProperty("message").GetString().Should().Be("Batch job crashed");
-        crash.GetProperty("error").GetString().Should().Contain("Headers");
+        run.ExitCode.Should().Be(2, run.ToString());
+        var error = run.Lines.Should().ContainSingle(run.ToString()).Subject;
+        error.GetProperty("level").GetString().Should().Be("ERROR");
+        error.GetProperty("message").GetString().Should().Be("Invalid configuration");
+        error.GetProperty("errors")[0].GetString().Should().StartWith("OTEL_EXPORTER_OTLP_HEADERS");
+        string.Join('\n', run.StdoutLines).Should().NotContain("SECRET123");
         run.Stderr.Should().BeEmpty();
     }
 

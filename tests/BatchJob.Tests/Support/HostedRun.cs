@@ -68,7 +68,7 @@ internal sealed class HostedRun : IDisposable
 
         var directory = Directory.CreateTempSubdirectory("batchjob-hosted-").FullName;
         var configuration = ConfigurationLoader.Build([], directory, env);
-        var options = OptionsReader.Read(configuration, directory, BatchJob.Output.OutputTarget.Prepare);
+        var options = OptionsReader.Read(configuration, directory, BatchJob.Output.OutputTarget.Checks);
         var run = new HostedRun();
         var spans = new List<Activity>();
         using var stdout = new MemoryStream();
