@@ -17,8 +17,8 @@ internal sealed class RejectsWriter : IDisposable
 {
     private static readonly JsonWriterOptions Options = new()
     {
-        // Non-ASCII stays readable; quotes and control characters are still escaped.
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        // Readable as the log lines are: quotes as \", non-ASCII as itself; control characters are still escaped.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     private readonly AtomicFile _file;

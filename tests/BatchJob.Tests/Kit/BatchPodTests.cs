@@ -23,7 +23,7 @@ public sealed class BatchPodTests
         failJob["onExitCodes"]!["operator"]!.GetValue<string>().Should().Be("In");
         failJob["onExitCodes"]!["containerName"]!.GetValue<string>().Should().Be(Manifests.BatchContainer);
         failJob["onExitCodes"]!["values"]!.AsArray().Select(v => int.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture))
-            .Should().BeEquivalentTo([(int)ExitCode.InvalidConfiguration, (int)ExitCode.TooManyFailedRecords]);
+            .Should().BeEquivalentTo([(int)ExitCode.InvalidConfiguration, (int)ExitCode.TooManyFailedRecords, (int)ExitCode.BudgetExceeded]);
 
         var ignore = rules.Where(r => (string)r!["action"]! == "Ignore").Should().ContainSingle().Subject!;
         ignore["onPodConditions"]!.AsArray().Select(c => (string)c!["type"]!).Should().Equal("DisruptionTarget");

@@ -34,6 +34,14 @@ public sealed partial class ParallelJobManifestTests
     }
 
     [Fact]
+    public void A_shard_with_bad_input_fails_its_index_and_a_shard_at_its_budget_fails_the_job()
+    {
+        Regex.IsMatch(Manifest, @"- action: FailIndex\s+onExitCodes:\s+containerName: batch-inference\s+operator: In\s+values: \[2, 3\]").Should().BeTrue();
+        Regex.IsMatch(Manifest, $@"- action: FailJob\s+onExitCodes:\s+containerName: batch-inference\s+operator: In\s+values: \[{(int)ExitCode.BudgetExceeded}\]").Should().BeTrue();
+        Manifest.Should().Contain("- --rejects=/output/rejects-{shard}.jsonl");
+    }
+
+    [Fact]
     public void Shard_count_is_the_number_of_completions() =>
         ShardCount().Should().Be(int.Parse(Scalar("completions"), CultureInfo.InvariantCulture))
             .And.Be(int.Parse(Scalar("parallelism"), CultureInfo.InvariantCulture));
