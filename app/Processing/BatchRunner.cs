@@ -69,53 +69,74 @@ internal sealed class BatchRunner(
         long ordinal = -1;
         long? linesUnread = null;
         var budgetStop = false;
-        while (!cancellation.IsCancellationRequested)
+        // While records are processed the batch span stands aside as not recorded: a latency
+        // measured outside a sampled record span (a record the sampler skipped) then offers no
+        // exemplar (OTEL_METRICS_EXEMPLAR_FILTER=trace_based reads Activity.Current), so exemplars
+        // point only at record spans. It is recorded again before it ends, and exported as ever.
+        var batchFlags = batch?.ActivityTraceFlags ?? ActivityTraceFlags.None;
+        if (batch is not null)
         {
-            var lineStart = reader.BytesConsumed;
-            var kind = Read(reader, out var line, cancellation);
-            if (kind == LineKind.End)
-            {
-                break;
-            }
+            batch.ActivityTraceFlags = batchFlags & ~ActivityTraceFlags.Recorded;
+        }
 
-            if (kind == LineKind.Blank)
+        try
+        {
+            while (!cancellation.IsCancellationRequested)
             {
-                // Counted once across shards, by shard 0, so combined summaries add up.
-                if (shard.Index == 0)
+                var lineStart = reader.BytesConsumed;
+                var kind = Read(reader, out var line, cancellation);
+                if (kind == LineKind.End)
                 {
-                    _stats.AddBlank();
+                    break;
                 }
 
-                continue;
-            }
+                if (kind == LineKind.Blank)
+                {
+                    // Counted once across shards, by shard 0, so combined summaries add up.
+                    if (shard.Index == 0)
+                    {
+                        _stats.AddBlank();
+                    }
 
-            // Not ours: another shard of the Indexed Job parses it. Only the newline scan is spent here.
-            if (!shard.Owns(++ordinal))
-            {
-                continue;
-            }
+                    continue;
+                }
 
-            if (_budget.MustStop(_stats.CostUsd, _stats.Successful))
-            {
-                budgetStop = true;
-                linesUnread = StopAtBudget(batch, reader, input.CanSeek, lineStart, totalBytes, cancellation);
-                break;
-            }
+                // Not ours: another shard of the Indexed Job parses it. Only the newline scan is spent here.
+                if (!shard.Owns(++ordinal))
+                {
+                    continue;
+                }
 
-            // The record's own end time stands in for "now": one clock read fewer per record.
-            var now = ProcessLine(kind, line, reader.LineNumber, lineStart, reader.BytesConsumed - lineStart, output, rejects);
-            var total = _stats.Total;
-            if (total % options.BatchSize == 0)
-            {
-                output?.Flush();
-                rejects.Flush();
-            }
+                // Without a budget this is one test: the spend (a scaled sum) is only read when judged.
+                if (_budget.BudgetUsd is not null && _budget.MustStop(_stats.CostUsd, _stats.Successful))
+                {
+                    budgetStop = true;
+                    linesUnread = StopAtBudget(batch, reader, input.CanSeek, lineStart, totalBytes, cancellation);
+                    break;
+                }
 
-            if (progress.IsDue(total, now))
+                // The record's own end time stands in for "now": one clock read fewer per record.
+                var now = ProcessLine(kind, line, reader.LineNumber, lineStart, reader.BytesConsumed - lineStart, output, rejects);
+                var total = _stats.Total;
+                if (total % options.BatchSize == 0)
+                {
+                    output?.Flush();
+                    rejects.Flush();
+                }
+
+                if (progress.IsDue(total, now))
+                {
+                    var report = progress.Report(total, now, reader.BytesConsumed, totalBytes, options.Cost.Enabled ? _stats.CostUsd : null);
+                    log.BatchProgress(report);
+                    WarnIfForecastOverBudget(report.ForecastCostUsd);
+                }
+            }
+        }
+        finally
+        {
+            if (batch is not null)
             {
-                var report = progress.Report(total, now, reader.BytesConsumed, totalBytes, options.Cost.Enabled ? _stats.CostUsd : null);
-                log.BatchProgress(report);
-                WarnIfForecastOverBudget(report.ForecastCostUsd);
+                batch.ActivityTraceFlags = batchFlags;
             }
         }
 
