@@ -30,7 +30,7 @@ internal static class OtlpDecoding
                         Attributes(span.Attributes),
                         (ActivityStatusCode)(int)(span.Status?.Code ?? 0),
                         span.Status?.Message ?? string.Empty,
-                        span.Events.Select(e => e.Name).ToList(),
+                        span.Events.Select(e => new ReceivedEvent(e.Name, Attributes(e.Attributes))).ToList(),
                         scopeSpans.Scope?.Name ?? string.Empty,
                         resource);
                 }
@@ -89,7 +89,8 @@ internal static class OtlpDecoding
         null,
         null,
         null,
-        Attributes(point.Attributes));
+        Attributes(point.Attributes),
+        []);
 
     private static ReceivedPoint Histogram(HistogramDataPoint point) => new(
         null,
@@ -97,7 +98,13 @@ internal static class OtlpDecoding
         point.HasSum ? point.Sum : null,
         point.HasMin ? point.Min : null,
         point.HasMax ? point.Max : null,
-        Attributes(point.Attributes));
+        Attributes(point.Attributes),
+        point.Exemplars.Select(ToExemplar).ToList());
+
+    private static ReceivedExemplar ToExemplar(Exemplar exemplar) => new(
+        Hex(exemplar.TraceId),
+        Hex(exemplar.SpanId),
+        exemplar.ValueCase == Exemplar.ValueOneofCase.AsInt ? exemplar.AsInt : exemplar.AsDouble);
 
     private static Dictionary<string, object?> Attributes(RepeatedField<KeyValue>? attributes) =>
         attributes?.ToDictionary(a => a.Key, a => Value(a.Value), StringComparer.Ordinal) ?? [];

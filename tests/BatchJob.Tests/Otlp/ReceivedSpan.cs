@@ -12,10 +12,12 @@ public sealed record ReceivedSpan(
     IReadOnlyDictionary<string, object?> Attributes,
     ActivityStatusCode Status,
     string StatusMessage,
-    IReadOnlyList<string> EventNames,
+    IReadOnlyList<ReceivedEvent> Events,
     string ScopeName,
     IReadOnlyDictionary<string, object?> Resource)
 {
+    public IEnumerable<string> EventNames => Events.Select(e => e.Name);
+
     public override string ToString() =>
         $"{Name} {TraceId}/{SpanId} parent={ParentSpanId} status={Status} '{StatusMessage}' {{{string.Join(", ", Attributes.Select(a => $"{a.Key}={a.Value}"))}}}";
 }
