@@ -17,18 +17,11 @@ public sealed class SetupCommandTests
             ["OTEL_METRICS_EXPORTER"] = "none",
         });
         run.ExitCode.Should().Be(0, run.ToString());
-        var log = Path.GetTempFileName();
-        await File.WriteAllLinesAsync(log, run.StdoutLines);
 
         // Everything after the first pipe is the student's text processing; only `kubectl logs` is replaced by the log itself.
         var pipeline = command[(command.IndexOf('|', StringComparison.Ordinal) + 1)..].TrimEnd(')');
-        var info = new ProcessStartInfo("bash", ["-c", $"set -o pipefail; cat \"$LOG\" | {pipeline}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["LOG"] = log;
-        using var bash = Process.Start(info)!;
-        var output = await bash.StandardOutput.ReadToEndAsync();
-        await bash.WaitForExitAsync();
+        var output = await LogPipeline.RunAsync(pipeline, run.StdoutLines);
 
-        bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
         output.Trim().Should().Be(run.WithMessage("Record processed").First().GetProperty("trace_id").GetString());
     }
 
