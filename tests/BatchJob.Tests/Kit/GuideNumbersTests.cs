@@ -104,6 +104,21 @@ public sealed partial class GuideNumbersTests
         double[] bounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
         var buckets = latencies.GroupBy(l => bounds.Count(b => l > b)).Select(g => $"Buckets #{g.Key}, Count: {g.Count()}");
         histogram.Where(l => l.StartsWith("Buckets #", StringComparison.Ordinal)).Should().BeEquivalentTo(buckets);
+
+        // The bounds the guide explains are these, and the exporter prints every bucket, empty ones included.
+        var prose = Regex.Replace(SetupGuide.Text, @"\s+", " ");
+        prose.Should().Contain($"{bounds.Length} bounds (the SDK's defaults: {string.Join(", ", bounds)} ms)")
+            .And.Contain($"prints all {bounds.Length + 1}, empty ones included");
+
+        // grep -A N after "Name: record_latency_ms" must reach the last bucket: the debug exporter's
+        // layout (pdata's otlptext, a histogram without point attributes) prints, after the name,
+        // Description, Unit, DataType, AggregationTemporality, "HistogramDataPoints #0", StartTimestamp,
+        // Timestamp, Count, Sum, Min, Max, one line per bound and one per bucket (bounds + 1).
+        var after = 4 + 1 + 6 + bounds.Length + (bounds.Length + 1);
+        var grep = GrepAfter().Match(SetupGuide.Text);
+        grep.Success.Should().BeTrue("Step 13 greps the histogram");
+        int.Parse(grep.Groups[1].Value, CultureInfo.InvariantCulture).Should().Be(after, "the last bucket is that many lines after the name");
+        prose.Should().Contain($"`-A {after}` reaches the last");
     }
 
     /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>
@@ -117,6 +132,9 @@ public sealed partial class GuideNumbersTests
         var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
         return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
     }
+
+    [GeneratedRegex("grep -A (\\d+) \"Name: record_latency_ms\"")]
+    private static partial Regex GrepAfter();
 
     [GeneratedRegex("--filter \"FullyQualifiedName~([^\"]+)\"")]
     private static partial Regex FilterText();

@@ -17,18 +17,11 @@ public sealed class SetupCommandTests
             ["OTEL_METRICS_EXPORTER"] = "none",
         });
         run.ExitCode.Should().Be(0, run.ToString());
-        var log = Path.GetTempFileName();
-        await File.WriteAllLinesAsync(log, run.StdoutLines);
 
         // Everything after the first pipe is the student's text processing; only `kubectl logs` is replaced by the log itself.
         var pipeline = command[(command.IndexOf('|', StringComparison.Ordinal) + 1)..].TrimEnd(')');
-        var info = new ProcessStartInfo("bash", ["-c", $"set -o pipefail; cat \"$LOG\" | {pipeline}"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["LOG"] = log;
-        using var bash = Process.Start(info)!;
-        var output = await bash.StandardOutput.ReadToEndAsync();
-        await bash.WaitForExitAsync();
+        var output = await LogPipeline.RunAsync(pipeline, run.StdoutLines);
 
-        bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
         output.Trim().Should().Be(run.WithMessage("Record processed").First().GetProperty("trace_id").GetString());
     }
 
@@ -57,5 +50,40 @@ public sealed class SetupCommandTests
 
         bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()).Should().Equal(expected);
+    }
+
+    [Fact]
+    public async Task Every_optional_part_has_a_fast_path_and_the_local_one_does_what_it_says()
+    {
+        var text = SetupGuide.Text;
+        var section = text[text.IndexOf("\n## Going further", StringComparison.Ordinal)..];
+        section = section[..section.IndexOf("\n## ", 5, StringComparison.Ordinal)];
+
+        // One link to a page under docs/ per part, each followed by its fast path: a short bash block.
+        var parts = System.Text.RegularExpressions.Regex.Matches(section, @"(?m)^\*\*[^*]+\*\*, \[docs/[a-z-]+\.md\]").Select(m => m.Index).ToList();
+        parts.Should().HaveCountGreaterThanOrEqualTo(2);
+        foreach (var at in parts)
+        {
+            var block = SetupGuide.Blocks(section[at..])[0];
+            block.Language.Should().Be("bash");
+            block.Lines.Should().HaveCountLessThanOrEqualTo(5, "a fast path is a few commands");
+        }
+
+        // The production fast path, run with the published worker in place of `dotnet run --project app`
+        // and its /tmp files in a folder of its own: the budget stops the run (exit 4), the bad line lands in the rejects file.
+        var script = string.Join('\n', SetupGuide.Blocks(section[parts[0]..])[0].Lines);
+        var folder = Directory.CreateTempSubdirectory("fast-path-").FullName;
+        script = script.Replace("dotnet run --project app --", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal)
+            .Replace("dotnet run --project app", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal)
+            .Replace("/tmp/", folder + "/", StringComparison.Ordinal);
+        var info = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
+        using var bash = Process.Start(info)!;
+        var output = (await bash.StandardOutput.ReadToEndAsync()).Split('\n');
+        await bash.WaitForExitAsync();
+
+        bash.ExitCode.Should().Be(0, await bash.StandardError.ReadToEndAsync());
+        output.Should().Contain("exit 4", "the budget stop's exit code, as the comment says");
+        output.Where(l => l.StartsWith("{\"line\":", StringComparison.Ordinal)).Should().ContainSingle("one rejected line")
+            .Which.Should().Contain("\"line\":2").And.Contain("\"raw\":\"not json\"");
     }
 }
