@@ -19,6 +19,7 @@ internal static class ConfigKeys
     public const string LogRecords = "LOG_RECORDS";
     public const string ProgressIntervalSeconds = "PROGRESS_INTERVAL_SECONDS";
     public const string ShardCount = "SHARD_COUNT";
+    public const string Resume = "RESUME";
 
     public const string EnableCostTracking = "ENABLE_COST_TRACKING";
     public const string CostPerCpuHour = "COST_PER_CPU_HOUR";
@@ -64,7 +65,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> Configurable { get; } =
     [
         AppEnv, InputPath, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
-        ProgressIntervalSeconds, ShardCount,
+        ProgressIntervalSeconds, ShardCount, Resume,
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget, CostBudget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,

@@ -55,6 +55,12 @@ internal sealed class OptionsReader
             Fail(ConfigKeys.RejectsPath, Text(ConfigKeys.RejectsPath), "a different file from OUTPUT_PATH");
         }
 
+        var resume = Bool(ConfigKeys.Resume);
+        if (resume && outputPath is null)
+        {
+            Fail(ConfigKeys.Resume, Text(ConfigKeys.Resume), "false when OUTPUT_PATH is empty: the checkpoint and the partial predictions are kept beside OUTPUT_PATH");
+        }
+
         return new BatchOptions(
             appEnv,
             inputPath,
@@ -68,6 +74,7 @@ internal sealed class OptionsReader
             LogRecords: Bool(ConfigKeys.LogRecords),
             ProgressIntervalSeconds: Double(ConfigKeys.ProgressIntervalSeconds, min: 0.1, max: 86_400),
             shard,
+            resume,
             ReadCost(),
             ReadTelemetry());
     }

@@ -155,6 +155,15 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
             LogField.Of("bad_lines_not_listed", failed - badLines.Count));
     }
 
+    /// <summary>RESUME: this pod continues the run after the line its checkpoint names.</summary>
+    public void Resuming(string checkpoint, long line, long offset) =>
+        Write(LogLevel.Information, "Resuming batch", LogField.Of("checkpoint", checkpoint), LogField.Of("resumed_from_line", line), LogField.Of("offset", offset));
+
+    /// <summary>RESUME: a checkpoint was found but cannot be trusted; the run starts over.</summary>
+    public void CheckpointNotUsed(string checkpoint, string reason) =>
+        Write(LogLevel.Warning, "Checkpoint not used", LogField.Of("checkpoint", checkpoint), LogField.Of("reason", reason),
+            LogField.Of("hint", "starting over from the first line; the results will be those of the input as it is now"));
+
     public void ConfigurationInvalid(IReadOnlyList<string> errors) =>
         Write(LogLevel.Error, "Invalid configuration", LogField.List("errors", errors));
 
