@@ -22,6 +22,16 @@ internal sealed class SmallVolume : IDisposable
         return new SmallVolume(path);
     }
 
+    /// <summary>Changes the mount's options in place (tmpfs: size, nr_inodes), files kept: the disk an operator just made room on.</summary>
+    public void Remount(string options)
+    {
+        var (code, error) = Run("mount", "-o", "remount," + options, Path);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"remount of {Path} failed: {error}");
+        }
+    }
+
     public void Dispose()
     {
         Run("umount", "-l", Path);
