@@ -9,6 +9,7 @@ internal static class ConfigKeys
 {
     public const string AppEnv = "APP_ENV";
     public const string InputPath = "INPUT_PATH";
+    public const string InputFallback = "INPUT_FALLBACK";
     public const string OutputPath = "OUTPUT_PATH";
     public const string RejectsPath = "REJECTS_PATH";
     public const string BatchSize = "BATCH_SIZE";
@@ -64,7 +65,7 @@ internal static class ConfigKeys
     /// <summary>The keys a user configures; each one is in <c>.env.example</c> and <c>appsettings.json</c>.</summary>
     public static IReadOnlyList<string> Configurable { get; } =
     [
-        AppEnv, InputPath, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
+        AppEnv, InputPath, InputFallback, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
         ProgressIntervalSeconds, ShardCount, Resume,
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget, CostBudget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,

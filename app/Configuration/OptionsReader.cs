@@ -82,9 +82,14 @@ internal sealed class OptionsReader
     private string ReadInputPath(string workingDirectory)
     {
         var input = Text(ConfigKeys.InputPath);
-        var path = input.Length == 0
-            ? Path.Combine(AppContext.BaseDirectory, BundledInput)
-            : Path.GetFullPath(input, workingDirectory);
+        var bundled = Path.Combine(AppContext.BaseDirectory, BundledInput);
+        var path = input.Length == 0 ? bundled : Path.GetFullPath(input, workingDirectory);
+        // The manifests' rule: the student's file on the data volume when it is there, else the sample in the image.
+        if (Bool(ConfigKeys.InputFallback) && !File.Exists(path))
+        {
+            path = bundled;
+        }
+
         if (!File.Exists(path))
         {
             Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");
