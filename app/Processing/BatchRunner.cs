@@ -73,7 +73,7 @@ internal sealed class BatchRunner(
 
         // A pipe's size is not known in advance: 0 here means no ETA.
         var totalBytes = input.CanSeek ? input.Length : 0;
-        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
+        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp(), _stats.Total, from?.Offset ?? 0);
         var ordinal = from?.Ordinal ?? -1;
         long? linesUnread = null;
         var budgetStop = false;
