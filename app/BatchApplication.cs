@@ -39,13 +39,15 @@ internal static class BatchApplication
             }
         }
 
+        var check = CommandLine.IsCheck(args, out args);
         var started = new ResourceUsage();
         IConfiguration configuration;
         BatchOptions options;
         try
         {
             configuration = ConfigurationLoader.Build(args, workingDirectory, environment, cancellation);
-            options = OptionsReader.Read(configuration, workingDirectory, OutputTarget.Checks);
+            // --check reads the options the same way, with the same path checks, but creates nothing.
+            options = OptionsReader.Read(configuration, workingDirectory, check ? OutputTarget.ReadOnlyChecks : OutputTarget.Checks);
         }
         catch (Exception e) when (e is ConfigurationException or InvalidDataException or FormatException)
         {
@@ -73,6 +75,23 @@ internal static class BatchApplication
 #pragma warning restore CA1031
         {
             return Crashed(stdout, stderr, LogFormat.Lab, e);
+        }
+
+        if (check)
+        {
+            try
+            {
+                return Logged(stdout, stderr, options.LogFormat, log => InputCheck.Run(options, log, cancellation) switch
+                {
+                    null => ExitCode.InvalidConfiguration,
+                    { } found when found.FailedRatio > options.MaxFailedRatio => ExitCode.TooManyFailedRecords,
+                    _ => ExitCode.Success,
+                });
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return ExitCode.Interrupted;
+            }
         }
 
         IHost host;

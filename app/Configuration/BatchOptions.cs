@@ -14,5 +14,6 @@ internal sealed record BatchOptions(
     bool LogRecords,
     double ProgressIntervalSeconds,
     ShardOptions Shard,
+    bool Resume,
     CostOptions Cost,
     TelemetryOptions Telemetry);

@@ -13,8 +13,18 @@ internal static class CommandLine
         ["--rejects"] = ConfigKeys.RejectsPath,
     };
 
+    public const string CheckSwitch = "--check";
+
     public static bool IsHelp(IReadOnlyList<string> args) =>
         args.Any(a => a is "--help" or "-h" or "-?");
+
+    /// <summary>Whether <c>--check</c> was given; <paramref name="rest"/> is the command line without it, for the configuration.</summary>
+    public static bool IsCheck(IReadOnlyList<string> args, out IReadOnlyList<string> rest)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        rest = [.. args.Where(a => a != CheckSwitch)];
+        return rest.Count != args.Count;
+    }
 
     /// <summary>Rejects what the configuration provider would silently ignore: stray words and unknown keys.</summary>
     public static void Validate(IReadOnlyList<string> args)
@@ -52,12 +62,14 @@ internal static class CommandLine
     public const string Usage = """
         BatchJob: batch inference worker (predicts sum(features) per JSON Lines record).
 
-        Usage: BatchJob [--input PATH] [--output PATH] [--rejects PATH] [--KEY=value ...]
+        Usage: BatchJob [--check] [--input PATH] [--output PATH] [--rejects PATH] [--KEY=value ...]
 
           -i, --input PATH    JSON Lines input (INPUT_PATH; default: the bundled data/input.jsonl)
           -o, --output PATH   also write predictions to this file (OUTPUT_PATH)
           --rejects PATH      write every rejected line to this file (REJECTS_PATH)
           --KEY=value         set any configuration key, e.g. --CPU_LIMIT=1 --LOG_FORMAT=clef
+          --check             check configuration, input and output folders, list the bad
+                              lines, and exit (0, 2 or 3 as a run would) writing nothing
           -h, --help          show this help
 
         Configuration, lowest to highest precedence: appsettings.json next to the binary, .env in

@@ -9,6 +9,7 @@ internal static class ConfigKeys
 {
     public const string AppEnv = "APP_ENV";
     public const string InputPath = "INPUT_PATH";
+    public const string InputFallback = "INPUT_FALLBACK";
     public const string OutputPath = "OUTPUT_PATH";
     public const string RejectsPath = "REJECTS_PATH";
     public const string BatchSize = "BATCH_SIZE";
@@ -19,6 +20,7 @@ internal static class ConfigKeys
     public const string LogRecords = "LOG_RECORDS";
     public const string ProgressIntervalSeconds = "PROGRESS_INTERVAL_SECONDS";
     public const string ShardCount = "SHARD_COUNT";
+    public const string Resume = "RESUME";
 
     public const string EnableCostTracking = "ENABLE_COST_TRACKING";
     public const string CostPerCpuHour = "COST_PER_CPU_HOUR";
@@ -63,8 +65,8 @@ internal static class ConfigKeys
     /// <summary>The keys a user configures; each one is in <c>.env.example</c> and <c>appsettings.json</c>.</summary>
     public static IReadOnlyList<string> Configurable { get; } =
     [
-        AppEnv, InputPath, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
-        ProgressIntervalSeconds, ShardCount,
+        AppEnv, InputPath, InputFallback, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
+        ProgressIntervalSeconds, ShardCount, Resume,
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget, CostBudget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,

@@ -55,6 +55,12 @@ internal sealed class OptionsReader
             Fail(ConfigKeys.RejectsPath, Text(ConfigKeys.RejectsPath), "a different file from OUTPUT_PATH");
         }
 
+        var resume = Bool(ConfigKeys.Resume);
+        if (resume && outputPath is null)
+        {
+            Fail(ConfigKeys.Resume, Text(ConfigKeys.Resume), "false when OUTPUT_PATH is empty: the checkpoint and the partial predictions are kept beside OUTPUT_PATH");
+        }
+
         return new BatchOptions(
             appEnv,
             inputPath,
@@ -68,6 +74,7 @@ internal sealed class OptionsReader
             LogRecords: Bool(ConfigKeys.LogRecords),
             ProgressIntervalSeconds: Double(ConfigKeys.ProgressIntervalSeconds, min: 0.1, max: 86_400),
             shard,
+            resume,
             ReadCost(),
             ReadTelemetry());
     }
@@ -75,9 +82,14 @@ internal sealed class OptionsReader
     private string ReadInputPath(string workingDirectory)
     {
         var input = Text(ConfigKeys.InputPath);
-        var path = input.Length == 0
-            ? Path.Combine(AppContext.BaseDirectory, BundledInput)
-            : Path.GetFullPath(input, workingDirectory);
+        var bundled = Path.Combine(AppContext.BaseDirectory, BundledInput);
+        var path = input.Length == 0 ? bundled : Path.GetFullPath(input, workingDirectory);
+        // The manifests' rule: the student's file on the data volume when it is there, else the sample in the image.
+        if (Bool(ConfigKeys.InputFallback) && !File.Exists(path))
+        {
+            path = bundled;
+        }
+
         if (!File.Exists(path))
         {
             Fail(ConfigKeys.InputPath, input.Length == 0 ? path : input, "an existing, readable JSON Lines file (empty means the bundled sample)");

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Cryptography;
 
 namespace BatchJob.Input;
 
@@ -25,8 +26,18 @@ internal sealed class JsonLinesReader : IDisposable
     private int _end;
     private bool _eof;
     private bool _atFileStart = true;
+    // RESUME: the consumed bytes, hashed as they leave the buffer; _hashed is how far into the buffer that has gone.
+    private readonly IncrementalHash? _hash;
+    private int _hashed;
 
     public JsonLinesReader(Stream stream, int maxLineBytes, CancellationToken cancellation = default)
+        : this(stream, maxLineBytes, startOffset: 0, startLine: 0, hash: null, cancellation)
+    {
+    }
+
+    /// <summary>A reader that continues a run: <paramref name="stream"/> is positioned at <paramref name="startOffset"/>, the end of line <paramref name="startLine"/>.</summary>
+    /// <param name="hash">Holds the bytes before <paramref name="startOffset"/> and takes every byte consumed from here (<see cref="ConsumedHash"/>); null for none.</param>
+    public JsonLinesReader(Stream stream, int maxLineBytes, long startOffset, long startLine, IncrementalHash? hash, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, 1);
@@ -36,6 +47,10 @@ internal sealed class JsonLinesReader : IDisposable
         _interruptible = cancellation.CanBeCanceled && !stream.CanSeek;
         // Room for the longest allowed line, its CRLF, and a full read: a line that does not fit is too long.
         _buffer = ArrayPool<byte>.Shared.Rent(maxLineBytes + 2 + ReadChunk);
+        BytesRead = startOffset;
+        LineNumber = startLine;
+        _atFileStart = startOffset == 0;
+        _hash = hash;
     }
 
     /// <summary>1-based number of the line last returned.</summary>
@@ -46,6 +61,13 @@ internal sealed class JsonLinesReader : IDisposable
 
     /// <summary>Bytes of input up to the end of the line last returned: the progress through the file.</summary>
     public long BytesConsumed => BytesRead - (_end - _start);
+
+    /// <summary>The hash of the input from its first byte to <see cref="BytesConsumed"/>: what a checkpoint binds itself to.</summary>
+    public byte[] ConsumedHash()
+    {
+        HashConsumed(_start);
+        return _hash?.GetCurrentHash() ?? [];
+    }
 
     /// <summary>Reads the next line. <paramref name="line"/> is valid until the next call; for <see cref="LineKind.TooLong"/> it is empty.</summary>
     public LineKind Read(out ReadOnlySpan<byte> line)
@@ -72,7 +94,9 @@ internal sealed class JsonLinesReader : IDisposable
             {
                 // No newline within the limit: drop what we hold and skip to the next newline.
                 skipping = true;
+                HashConsumed(_end);
                 _start = _end = 0;
+                _hashed = 0;
             }
 
             if (_eof)
@@ -113,6 +137,8 @@ internal sealed class JsonLinesReader : IDisposable
     {
         if (_start > 0)
         {
+            HashConsumed(_start);
+            _hashed = 0;
             // Keep the partial line, move it to the front.
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             _end -= _start;
@@ -147,6 +173,16 @@ internal sealed class JsonLinesReader : IDisposable
             {
                 _start = 3;
             }
+        }
+    }
+
+    /// <summary>Hashes the buffer's consumed bytes not hashed yet, up to <paramref name="end"/>.</summary>
+    private void HashConsumed(int end)
+    {
+        if (_hash is not null && end > _hashed)
+        {
+            _hash.AppendData(_buffer, _hashed, end - _hashed);
+            _hashed = end;
         }
     }
 

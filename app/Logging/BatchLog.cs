@@ -139,6 +139,31 @@ internal sealed class BatchLog(IEnumerable<ILogOutput> outputs, TimeProvider tim
         Write(LogLevel.Warning, "Telemetry not fully delivered", CollectionsMarshal.AsSpan(fields));
     }
 
+    /// <summary>
+    /// <c>--check</c>'s verdict, one line: the bad lines by number with their kind, as a JSON object
+    /// (<c>"bad_lines": {"3": "invalid_json"}</c>), the first <paramref name="badLines"/> only; ERROR when
+    /// a run would exit 3, WARN when some lines would be rejected, INFO when none would.
+    /// </summary>
+    public void InputChecked(string inputPath, long? inputBytes, long records, long failed, double failedRatio, double maxFailedRatio, IReadOnlyList<(long Line, RejectKind Kind)> badLines)
+    {
+        ArgumentNullException.ThrowIfNull(badLines);
+        var level = failedRatio > maxFailedRatio ? LogLevel.Error : failed > 0 ? LogLevel.Warning : LogLevel.Information;
+        LogField[] bad = [.. badLines.Select(b => LogField.Of(b.Line.ToString(System.Globalization.CultureInfo.InvariantCulture), b.Kind.Name()))];
+        Write(level, "Input checked",
+            LogField.Of("input", inputPath), LogField.Of("input_bytes", inputBytes), LogField.Of("records", records), LogField.Of("failed", failed),
+            LogField.Of("failed_ratio", failedRatio), LogField.Of("max_failed_ratio", maxFailedRatio), LogField.Object("bad_lines", bad),
+            LogField.Of("bad_lines_not_listed", failed - badLines.Count));
+    }
+
+    /// <summary>RESUME: this pod continues the run after the line its checkpoint names.</summary>
+    public void Resuming(string checkpoint, long line, long offset) =>
+        Write(LogLevel.Information, "Resuming batch", LogField.Of("checkpoint", checkpoint), LogField.Of("resumed_from_line", line), LogField.Of("offset", offset));
+
+    /// <summary>RESUME: a checkpoint was found but cannot be trusted; the run starts over.</summary>
+    public void CheckpointNotUsed(string checkpoint, string reason) =>
+        Write(LogLevel.Warning, "Checkpoint not used", LogField.Of("checkpoint", checkpoint), LogField.Of("reason", reason),
+            LogField.Of("hint", "starting over from the first line; the results will be those of the input as it is now"));
+
     public void ConfigurationInvalid(IReadOnlyList<string> errors) =>
         Write(LogLevel.Error, "Invalid configuration", LogField.List("errors", errors));
 

@@ -10,6 +10,8 @@ internal sealed class AtomicFile : IDisposable
     private readonly string _finalPath;
     private readonly string _tempPath;
     private readonly FileStream _file;
+    // RESUME: the temporary file is the run's "<path>.partial", kept when the writer stops unpublished, for the next pod.
+    private readonly bool _keep;
     private bool _published;
 
     /// <exception cref="OutputException">The temporary file cannot be created.</exception>
@@ -24,6 +26,53 @@ internal sealed class AtomicFile : IDisposable
         _finalPath = path;
         _file = file;
         _tempPath = tempPath;
+    }
+
+    private AtomicFile(string path, FileStream file, string tempPath, bool keep)
+        : this(path, file, tempPath) => _keep = keep;
+
+    /// <summary>The temporary file a RESUME run fills: <c>&lt;path&gt;.partial</c>, a name the next pod of the run finds.</summary>
+    public static string PartialPath(string path) => path + ".partial";
+
+    /// <summary>
+    /// RESUME: continues <see cref="PartialPath"/>, cut to <paramref name="keepBytes"/> (what the
+    /// checkpoint accounts for; 0 starts it afresh), held locked as any temporary file is, and kept,
+    /// not deleted, when the writer stops without publishing.
+    /// </summary>
+    /// <exception cref="OutputException">The file cannot be opened or cut.</exception>
+    public static AtomicFile Resumable(string path, long keepBytes)
+    {
+        var partial = PartialPath(path);
+        FileStream? file = null;
+        try
+        {
+            file = new FileStream(partial, FileMode.OpenOrCreate, FileAccess.Write, FileShare.None, 64 * 1024);
+            file.SetLength(keepBytes);
+            file.Seek(keepBytes, SeekOrigin.Begin);
+            return new AtomicFile(path, file, partial, keep: true);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            file?.Dispose();
+            throw Failed(path, e);
+        }
+    }
+
+    /// <summary>Bytes written so far, buffered ones included.</summary>
+    public long Length => _file.Position;
+
+    /// <summary>Writes buffered bytes and syncs them to disk (RESUME, before a checkpoint counts on them).</summary>
+    /// <exception cref="OutputException">The file system refused the write.</exception>
+    public void Sync()
+    {
+        try
+        {
+            _file.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (IsRefusal(e))
+        {
+            throw Failed(_finalPath, e);
+        }
     }
 
     /// <exception cref="OutputException">The file system refused the write (a full disk).</exception>
@@ -88,7 +137,13 @@ internal sealed class AtomicFile : IDisposable
         }
         catch (Exception e) when (IsRefusal(e))
         {
-            // Flushing the unpublished tail failed (a full disk); the file is being discarded anyway.
+            // Flushing the unpublished tail failed (a full disk); the file is being discarded anyway,
+            // or, kept for RESUME, is cut back to its checkpointed length by the next pod.
+        }
+
+        if (_keep)
+        {
+            return;
         }
 
         try

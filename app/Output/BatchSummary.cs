@@ -34,6 +34,12 @@ internal sealed record BatchSummary(
     /// <summary>Input lines the run did not reach when it stopped at the budget, the one in hand included; null when not stopped, or the input is a pipe.</summary>
     public long? LinesUnread { get; init; }
 
+    /// <summary>RESUME: the line this pod continued after (0 when it started from the first line); null without RESUME.</summary>
+    public long? ResumedFromLine { get; init; }
+
+    /// <summary>RESUME: the cost of all the run's records across its pods (total_cost_usd is this pod's); null without RESUME or cost tracking.</summary>
+    public double? RunTotalCostUsd { get; init; }
+
     /// <summary>The summary's fields in the order the guide prints them, extras after (memory_used_mb, the guide's name, is in MiB).</summary>
     public IEnumerable<(string Name, object Value)> Fields()
     {
@@ -62,6 +68,16 @@ internal sealed record BatchSummary(
             {
                 yield return ("lines_unread", unread);
             }
+        }
+
+        if (ResumedFromLine is { } resumedFrom)
+        {
+            yield return ("resumed_from_line", resumedFrom);
+        }
+
+        if (RunTotalCostUsd is { } runTotal)
+        {
+            yield return ("run_total_cost_usd", runTotal);
         }
 
         if (ShardIndex is { } index && ShardCount is { } count)

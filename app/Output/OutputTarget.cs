@@ -14,12 +14,18 @@ internal static class OutputTarget
     /// <summary>The checks reading options runs on the input and output paths.</summary>
     public static PathChecks Checks { get; } = new(Prepare, CheckInputNotWritten);
 
+    /// <summary>The same checks for <c>--check</c>, which writes nothing: no folder is created and no probe file opened.</summary>
+    public static PathChecks ReadOnlyChecks { get; } = new((path, shared, input) => Prepare(path, shared, input, write: false), CheckInputNotWritten);
+
     /// <summary>Checks the file this process will write and creates its shard folders.</summary>
     /// <param name="path">Full path after <c>{shard}</c> substitution.</param>
     /// <param name="sharedFolder">The folder every shard shares, which must exist; folders below it (named with <c>{shard}</c>) are created.</param>
     /// <param name="inputPath">The input, which must never be replaced.</param>
     /// <returns>Null when usable; otherwise what OUTPUT_PATH should have been, with the reason, for the configuration error.</returns>
-    public static string? Prepare(string path, string sharedFolder, string inputPath)
+    public static string? Prepare(string path, string sharedFolder, string inputPath) => Prepare(path, sharedFolder, inputPath, write: true);
+
+    /// <param name="write">False for <c>--check</c>: the nearest existing folder is asked whether it could be written (access(2)), and nothing is created.</param>
+    private static string? Prepare(string path, string sharedFolder, string inputPath, bool write)
     {
         ArgumentNullException.ThrowIfNull(path);
         const string Replaceable = "a new or regular file that the worker can replace when it publishes";
@@ -50,6 +56,13 @@ internal static class OutputTarget
         if (!Directory.Exists(sharedFolder))
         {
             return $"a file path in a writable folder ('{sharedFolder}' does not exist; only folders named with {{shard}} are created)";
+        }
+
+        if (!write)
+        {
+            var folder = Path.GetDirectoryName(path)!;
+            var existing = Directory.Exists(folder) ? folder : sharedFolder;
+            return FreeSpace.IsWritableFolder(existing) ? null : $"a file path in a writable folder ('{existing}' cannot be written by this user)";
         }
 
         try

@@ -25,8 +25,14 @@ internal sealed class PredictionWriter : IDisposable
     {
     }
 
-    /// <summary>Writes through <paramref name="file"/> (tests: a file on a full device).</summary>
+    /// <summary>Writes through <paramref name="file"/> (RESUME: <see cref="AtomicFile.Resumable"/>; tests: a file on a full device).</summary>
     internal PredictionWriter(AtomicFile file) => _file = file;
+
+    /// <summary>Bytes written so far (RESUME: the length a checkpoint records).</summary>
+    public long Length => _file.Length;
+
+    /// <summary>Syncs what was written to disk (RESUME, before a checkpoint).</summary>
+    public void Sync() => _file.Sync();
 
     /// <exception cref="OutputException">The file system refused the write (a full disk).</exception>
     public void Write(RecordId id, double prediction)

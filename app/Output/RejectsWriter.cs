@@ -27,10 +27,22 @@ internal sealed class RejectsWriter : IDisposable
 
     /// <exception cref="OutputException">The temporary file cannot be created.</exception>
     public RejectsWriter(string path)
+        : this(new AtomicFile(path))
     {
-        _file = new AtomicFile(path);
+    }
+
+    /// <summary>Writes through <paramref name="file"/> (RESUME: <see cref="AtomicFile.Resumable"/>).</summary>
+    internal RejectsWriter(AtomicFile file)
+    {
+        _file = file;
         _json = new Utf8JsonWriter(_buffer, Options);
     }
+
+    /// <summary>Bytes written so far (RESUME: the length a checkpoint records).</summary>
+    public long Length => _file.Length;
+
+    /// <summary>Syncs what was written to disk (RESUME, before a checkpoint).</summary>
+    public void Sync() => _file.Sync();
 
     /// <summary>Lines written so far: equals the run's failed records.</summary>
     public long Count { get; private set; }

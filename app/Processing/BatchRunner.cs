@@ -53,9 +53,17 @@ internal sealed class BatchRunner(
         // Null when the cancellation came while the input was opening (a FIFO waiting for its
         // writer): there is nothing to read, and the loop below ends at once as interrupted.
         using var input = OpenInput(cancellation) ?? Stream.Null;
-        using var reader = new JsonLinesReader(input, options.MaxLineBytes, cancellation);
-        using var output = options.OutputPath is null ? null : new PredictionWriter(options.OutputPath);
-        using var rejects = new RejectedLines(batch, options.RejectsPath is null ? null : new RejectsWriter(options.RejectsPath));
+        // RESUME needs a file it can seek in and hash again; a pipe's run cannot be continued.
+        using var resumption = options.Resume && input is FileStream { CanSeek: true } ? new Resumption(options, log) : null;
+        var from = resumption?.Start((FileStream)input);
+        if (from is not null)
+        {
+            _stats.Restore(from.Totals);
+        }
+
+        using var reader = new JsonLinesReader(input, options.MaxLineBytes, from?.Offset ?? 0, from?.Line ?? 0, resumption?.Hash, cancellation);
+        using var output = options.OutputPath is null ? null : new PredictionWriter(File(options.OutputPath, resumption, from?.PredictionsBytes));
+        using var rejects = new RejectedLines(batch, options.RejectsPath is null ? null : new RejectsWriter(File(options.RejectsPath, resumption, from?.RejectsBytes)));
 
         var shard = options.Shard;
         if (shard.IsSharded)
@@ -65,8 +73,8 @@ internal sealed class BatchRunner(
 
         // A pipe's size is not known in advance: 0 here means no ETA.
         var totalBytes = input.CanSeek ? input.Length : 0;
-        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp());
-        long ordinal = -1;
+        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp(), _stats.Total, from?.Offset ?? 0);
+        var ordinal = from?.Ordinal ?? -1;
         long? linesUnread = null;
         var budgetStop = false;
         // While records are processed the batch span stands aside as not recorded: a latency
@@ -120,8 +128,15 @@ internal sealed class BatchRunner(
                 var total = _stats.Total;
                 if (total % options.BatchSize == 0)
                 {
-                    output?.Flush();
-                    rejects.Flush();
+                    if (resumption is not null)
+                    {
+                        Checkpoint(resumption, reader, ordinal, output!, rejects);
+                    }
+                    else
+                    {
+                        output?.Flush();
+                        rejects.Flush();
+                    }
                 }
 
                 if (progress.IsDue(total, now))
@@ -141,7 +156,33 @@ internal sealed class BatchRunner(
         }
 
         var interrupted = cancellation.IsCancellationRequested && !budgetStop;
-        return Complete(usage, interrupted, budgetStop, linesUnread, output, rejects);
+        return Complete(usage, interrupted, budgetStop, linesUnread, output, rejects, resumption, from);
+    }
+
+    /// <summary>The file behind a writer: RESUME continues the run's partial file, cut to what the checkpoint counts (0: from the start).</summary>
+    private static AtomicFile File(string path, Resumption? resumption, long? checkpointed) =>
+        resumption is null ? new AtomicFile(path) : AtomicFile.Resumable(path, checkpointed ?? 0);
+
+    /// <summary>
+    /// RESUME: the results so far made durable, then the checkpoint that counts on them. A kill
+    /// before the checkpoint's rename leaves the previous one, whose shorter lengths the next pod cuts the files back to.
+    /// </summary>
+    private void Checkpoint(Resumption resumption, JsonLinesReader reader, long ordinal, PredictionWriter output, RejectedLines rejects)
+    {
+        output.Sync();
+        var rejectsBytes = rejects.Sync();
+        resumption.Save(new Checkpoint(
+            options.InputPath,
+            options.Shard.Index,
+            options.Shard.Count,
+            options.MaxLineBytes,
+            reader.BytesConsumed,
+            reader.LineNumber,
+            ordinal,
+            Convert.ToHexStringLower(reader.ConsumedHash()),
+            output.Length,
+            rejectsBytes,
+            _stats.Snapshot()));
     }
 
     /// <summary>
@@ -325,7 +366,10 @@ internal sealed class BatchRunner(
     /// predictions file published, and the summary line, written while this span is current so
     /// that the line and its LogRecord carry the span's ids.
     /// </summary>
-    private BatchSummary Complete(ResourceUsage usage, bool interrupted, bool budgetStop, long? linesUnread, PredictionWriter? output, RejectedLines rejects)
+    /// <param name="resumption">RESUME: an interrupted run keeps its partial files and last checkpoint for the next pod (the
+    /// lines after that checkpoint are done again, so the result is exact wherever the run stopped); a finished one removes the checkpoint.</param>
+    private BatchSummary Complete(
+        ResourceUsage usage, bool interrupted, bool budgetStop, long? linesUnread, PredictionWriter? output, RejectedLines rejects, Resumption? resumption, Checkpoint? from)
     {
         using var span = telemetry.Source.StartActivity(BatchTelemetry.BatchCompleteSpan);
         var summary = _stats.ToSummary(
@@ -342,6 +386,11 @@ internal sealed class BatchRunner(
         if (_budget.BudgetUsd is { } budget)
         {
             summary = summary with { BudgetUsd = budget, BudgetExceeded = budgetStop, LinesUnread = linesUnread };
+        }
+
+        if (resumption is not null)
+        {
+            summary = summary with { ResumedFromLine = from?.Line ?? 0, RunTotalCostUsd = options.Cost.Enabled ? _stats.CostUsd : null };
         }
 
         telemetry.BatchProcessing.Record(summary.BatchProcessingMs);
@@ -361,8 +410,18 @@ internal sealed class BatchRunner(
         }
 
         var shard = options.Shard;
-        output?.Publish(summary.Successful, summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
-        rejects.Complete();
+        var publish = resumption is null || !interrupted;
+        if (publish)
+        {
+            output?.Publish(summary.Successful, summary.AvgPrediction, interrupted, shard.IsSharded ? (shard.Index, shard.Count) : null);
+        }
+
+        rejects.Complete(publish);
+        if (publish)
+        {
+            resumption?.Finish();
+        }
+
         log.BatchCompleted(summary);
         return summary;
     }

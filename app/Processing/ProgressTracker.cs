@@ -13,17 +13,23 @@ internal sealed class ProgressTracker
     private readonly long _everyRecords;
     private readonly long _intervalTicks;
     private readonly long _startTicks;
+    private readonly long _startRecords;
+    private readonly long _startBytes;
     private long _nextRecords;
     private long _nextTicks;
 
     /// <param name="startTimestamp">When the batch started (<see cref="Stopwatch.GetTimestamp"/>).</param>
-    public ProgressTracker(long everyRecords, TimeSpan interval, long startTimestamp)
+    /// <param name="startRecords">Records done before this process (RESUME): the rate and ETA count only this process's work.</param>
+    /// <param name="startBytes">Input bytes consumed before this process (RESUME).</param>
+    public ProgressTracker(long everyRecords, TimeSpan interval, long startTimestamp, long startRecords = 0, long startBytes = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(everyRecords, 1);
         _everyRecords = everyRecords;
         _intervalTicks = Math.Max(1, (long)(interval.TotalSeconds * Stopwatch.Frequency));
         _startTicks = startTimestamp;
-        _nextRecords = everyRecords;
+        _startRecords = startRecords;
+        _startBytes = startBytes;
+        _nextRecords = startRecords + everyRecords;
         _nextTicks = startTimestamp + _intervalTicks;
     }
 
@@ -38,13 +44,14 @@ internal sealed class ProgressTracker
         _nextRecords = records + _everyRecords;
         _nextTicks = now + _intervalTicks;
         var elapsed = (double)(now - _startTicks) / Stopwatch.Frequency;
-        var rate = elapsed > 0 ? records / elapsed : 0;
+        var rate = elapsed > 0 ? (records - _startRecords) / elapsed : 0;
         double? eta = null;
-        if (totalBytes > 0 && bytesRead > 0 && elapsed > 0)
+        var bytesHere = bytesRead - _startBytes;
+        if (totalBytes > 0 && bytesHere > 0 && elapsed > 0)
         {
             // Bytes, not records, are what we know the total of; lines are near enough equal in size.
             var remaining = Math.Max(0, totalBytes - bytesRead);
-            eta = Math.Round(elapsed * remaining / bytesRead, 1);
+            eta = Math.Round(elapsed * remaining / bytesHere, 1);
         }
 
         var forecast = costUsd is { } spent ? BudgetGuard.Forecast(spent, bytesRead, totalBytes) : null;

@@ -31,15 +31,26 @@ internal sealed class RejectedLines(Activity? batchSpan, RejectsWriter? file) : 
 
     public void Flush() => file?.Flush();
 
+    /// <summary>RESUME: the rejects file's length (-1 without one), after syncing it to disk.</summary>
+    public long Sync()
+    {
+        file?.Sync();
+        return file?.Length ?? -1;
+    }
+
     /// <summary>The count of events left out, and the rejects file moved into place.</summary>
-    public void Complete()
+    /// <param name="publish">False when a RESUME run stops unfinished: its partial file is kept for the next pod.</param>
+    public void Complete(bool publish = true)
     {
         if (_count > MaxEvents)
         {
             batchSpan?.AddEvent(new ActivityEvent("record.rejected.truncated", tags: new ActivityTagsCollection { ["count"] = _count - MaxEvents }));
         }
 
-        file?.Publish();
+        if (publish)
+        {
+            file?.Publish();
+        }
     }
 
     public void Dispose() => file?.Dispose();

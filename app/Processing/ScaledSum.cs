@@ -20,6 +20,11 @@ internal sealed class ScaledSum
     /// <summary>The sum; infinite only when the true sum is beyond the double range.</summary>
     public double Total => Math.ScaleB(_sum, _exponent);
 
+    /// <summary>The exact state, for a checkpoint: restored by <see cref="Restore"/>, later additions give the same bits as if never interrupted.</summary>
+    public (double Sum, int Exponent) State => (_sum, _exponent);
+
+    public void Restore((double Sum, int Exponent) state) => (_sum, _exponent) = state;
+
     public void Add(double value)
     {
         var next = _sum + (_exponent == 0 ? value : Math.ScaleB(value, -_exponent));

@@ -26,7 +26,7 @@ var output = args[2];
 string[] roots =
 [
     "core/v1.Namespace", "core/v1.ConfigMap", "core/v1.Service", "core/v1.ServiceAccount", "apps/v1.Deployment",
-    "batch/v1.Job", "batch/v1.CronJob", "rbac/v1.Role", "rbac/v1.RoleBinding",
+    "batch/v1.Job", "batch/v1.CronJob", "rbac/v1.Role", "rbac/v1.RoleBinding", "core/v1.PersistentVolume", "core/v1.PersistentVolumeClaim",
 ];
 
 var modules = new Dictionary<string, TypesModule>(StringComparer.Ordinal);

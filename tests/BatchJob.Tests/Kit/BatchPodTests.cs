@@ -19,11 +19,12 @@ public sealed class BatchPodTests
         var spec = Manifests.JobSpec(kind, name);
         var rules = spec["podFailurePolicy"]!["rules"]!.AsArray();
 
-        var failJob = rules.Where(r => (string)r!["action"]! == "FailJob").Should().ContainSingle().Subject!;
-        failJob["onExitCodes"]!["operator"]!.GetValue<string>().Should().Be("In");
-        failJob["onExitCodes"]!["containerName"]!.GetValue<string>().Should().Be(Manifests.BatchContainer);
-        failJob["onExitCodes"]!["values"]!.AsArray().Select(v => int.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture))
-            .Should().BeEquivalentTo([(int)ExitCode.InvalidConfiguration, (int)ExitCode.TooManyFailedRecords, (int)ExitCode.BudgetExceeded]);
+        // One rule per container: the batch's codes, and the codes --check exits with before it (it never spends, so no 4).
+        var failJob = rules.Where(r => (string)r!["action"]! == "FailJob").ToDictionary(r => (string)r!["onExitCodes"]!["containerName"]!, r => r!["onExitCodes"]!);
+        failJob.Keys.Should().BeEquivalentTo([Manifests.BatchContainer, Manifests.CheckContainer]);
+        failJob.Values.Select(c => (string)c!["operator"]!).Should().AllBe("In");
+        Codes(failJob[Manifests.BatchContainer]).Should().BeEquivalentTo([(int)ExitCode.InvalidConfiguration, (int)ExitCode.TooManyFailedRecords, (int)ExitCode.BudgetExceeded]);
+        Codes(failJob[Manifests.CheckContainer]).Should().BeEquivalentTo([(int)ExitCode.InvalidConfiguration, (int)ExitCode.TooManyFailedRecords]);
 
         var ignore = rules.Where(r => (string)r!["action"]! == "Ignore").Should().ContainSingle().Subject!;
         ignore["onPodConditions"]!.AsArray().Select(c => (string)c!["type"]!).Should().Equal("DisruptionTarget");
@@ -34,6 +35,9 @@ public sealed class BatchPodTests
         Seconds(spec, "activeDeadlineSeconds").Should().BePositive();
         Seconds(spec, "ttlSecondsAfterFinished").Should().BePositive();
     }
+
+    private static IEnumerable<int> Codes(JsonNode onExitCodes) =>
+        onExitCodes["values"]!.AsArray().Select(v => int.Parse((string)v!, System.Globalization.CultureInfo.InvariantCulture));
 
     [Theory]
     [MemberData(nameof(BatchWorkloads))]

@@ -53,23 +53,25 @@ public sealed class GuideJqOutputTests
     {
         // A real run with the Job's pod environment and no collector: its last line is the WARN, not the summary.
         var template = Manifests.PodTemplate("Job", Manifests.JobName);
-        var env = PodEnvironment.Build(template, Manifests.BatchContainer, Manifests.JobName + "-x7k2p", Manifests.JobName, Manifests.Namespace)
-            .ToDictionary(e => e.Key, e => (string?)e.Value);
-        env["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
-        env["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
-        var run = await PublishedWorker.RunAsync(env);
-        run.ExitCode.Should().Be(0, run.ToString());
-        run.StdoutLines[^1].Should().Contain("\"WARN\"", "the case `| tail -1` got wrong");
+        var container = Manifests.Container(template, Manifests.BatchContainer);
+        var env = PodEnvironment.Build(template, Manifests.BatchContainer, Manifests.JobName + "-x7k2p", Manifests.JobName, Manifests.Namespace);
+        // The pod's volumes (the data folder) as temporary folders, and its args, as the pod runs them.
+        var (args, run, _) = PodVolumes.Map(template, container, env);
+        run["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        run["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
+        var worker = await PublishedWorker.RunAsync(run, args);
+        worker.ExitCode.Should().Be(0, worker.ToString());
+        worker.StdoutLines[^1].Should().Contain("\"WARN\"", "the case `| tail -1` got wrong");
 
         var (commands, _) = CommandAndOutput(SetupGuide.Text, "jq -c 'select(.message == \"" + SummaryMessage + "\")");
-        var expected = $"{{\"trace_id\":\"{run.WithMessage(SummaryMessage).Single().GetProperty("trace_id").GetString()}\",\"total_cost_usd\":{JqNumber.Format(run.Summary.GetProperty("total_cost_usd").GetDouble())}}}";
+        var expected = $"{{\"trace_id\":\"{worker.WithMessage(SummaryMessage).Single().GetProperty("trace_id").GetString()}\",\"total_cost_usd\":{JqNumber.Format(worker.Summary.GetProperty("total_cost_usd").GetDouble())}}}";
         if (Jq() is not null)
         {
-            (await LogPipeline.RunAsync(AfterKubectlLogs(commands), run.StdoutLines)).Trim().Should().Be(expected);
+            (await LogPipeline.RunAsync(AfterKubectlLogs(commands), worker.StdoutLines)).Trim().Should().Be(expected);
         }
 
         // Without jq, the selection the guide's commands make: by message, never by position.
-        run.StdoutLines.Where(l => l.Contains('"' + SummaryMessage + '"', StringComparison.Ordinal)).Should().ContainSingle();
+        worker.StdoutLines.Where(l => l.Contains('"' + SummaryMessage + '"', StringComparison.Ordinal)).Should().ContainSingle();
     }
 
     [Fact]

@@ -51,8 +51,9 @@ public sealed partial class GuideNumbersTests
         // on the endpoint, the case every WARN example in the docs shows.
         var local = await WarnOfAsync(new Dictionary<string, string?>());
         var template = Manifests.PodTemplate("Job", Manifests.JobName);
-        var pod = await WarnOfAsync(PodEnvironment.Build(template, Manifests.BatchContainer, Manifests.JobName + "-x7k2p", Manifests.JobName, Manifests.Namespace)
-            .ToDictionary(e => e.Key, e => (string?)e.Value));
+        var (podArgs, podEnv, _) = PodVolumes.Map(template, Manifests.Container(template, Manifests.BatchContainer),
+            PodEnvironment.Build(template, Manifests.BatchContainer, Manifests.JobName + "-x7k2p", Manifests.JobName, Manifests.Namespace));
+        var pod = await WarnOfAsync(podEnv, podArgs);
 
         var shown = 0;
         foreach (var file in SetupGuide.GuideFiles.Append("README.md"))
@@ -122,12 +123,12 @@ public sealed partial class GuideNumbersTests
     }
 
     /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>
-    private static async Task<Dictionary<string, string>> WarnOfAsync(Dictionary<string, string?> environment)
+    private static async Task<Dictionary<string, string>> WarnOfAsync(Dictionary<string, string?> environment, IEnumerable<string>? args = null)
     {
         // Nothing listens on port 9, and a short flush bound keeps the run quick.
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
         environment["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
-        var run = await PublishedWorker.RunAsync(environment);
+        var run = await PublishedWorker.RunAsync(environment, args);
         run.ExitCode.Should().Be(0, run.ToString());
         var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
         return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);

@@ -42,6 +42,8 @@ public sealed class ManifestSchemaTests
             "Job/batch-inference-paid-once",
             "CronJob/batch-inference-paid-scheduled",
             "Job/batch-inference-paid-parallel",
+            "PersistentVolume/ai-ml-lab-3-1-paid-data",
+            "PersistentVolumeClaim/batch-data",
             "Kustomization/",
             "Kustomization/");
     }
@@ -115,12 +117,14 @@ public sealed class ManifestSchemaTests
     public void Validator_rejects_a_typo_in_the_shipped_Job()
     {
         // The real Job with one misspelt field deep in the pod template: a pass above is not a shrug.
-        var text = Repo.Read("k8s", "base", "job-batch-once.yaml").Replace("readOnlyRootFilesystem:", "readOnlyRootFileSystem:", StringComparison.Ordinal);
+        var shipped = Repo.Read("k8s", "base", "job-batch-once.yaml");
+        var field = shipped.LastIndexOf("readOnlyRootFilesystem:", StringComparison.Ordinal);
+        var text = string.Concat(shipped.AsSpan(0, field), "readOnlyRootFileSystem:", shipped.AsSpan(field + "readOnlyRootFilesystem:".Length));
 
         var result = ValidateOne(text);
 
         result.Valid.Should().BeFalse();
-        result.Errors.Should().ContainSingle().Which.Should().Contain("unknown field \"readOnlyRootFileSystem\"");
+        result.Errors.Should().ContainSingle().Which.Should().Contain("/spec/template/spec/containers/0/securityContext: unknown field \"readOnlyRootFileSystem\"");
     }
 
     [Fact]

@@ -56,6 +56,12 @@ public static class Manifests
         return (JsonObject)(kind == "CronJob" ? spec["jobTemplate"]!["spec"]! : spec);
     }
 
+    /// <summary>The init container that runs <c>--check</c> before the batch.</summary>
+    public const string CheckContainer = "check";
+
+    /// <summary>A container or init container of the pod template, by name.</summary>
     public static JsonObject Container(JsonObject podTemplate, string name) =>
-        (JsonObject)podTemplate["spec"]!["containers"]!.AsArray().Single(c => (string)c!["name"]! == name)!;
+        (JsonObject)(podTemplate["spec"]!["containers"]!.AsArray())
+            .Concat(podTemplate["spec"]!["initContainers"]?.AsArray() ?? [])
+            .Single(c => (string)c!["name"]! == name)!;
 }

@@ -14,6 +14,9 @@ namespace BatchJob.Tests.Kit;
 /// </summary>
 public static partial class PodEnvironment
 {
+    /// <summary>The uid the Job controller would label the pods with (an example).</summary>
+    public const string JobUid = "5f0c2d1e-7a3b-4c8d-9e6f-0a1b2c3d4e5f";
+
     /// <param name="podName">The name the pod would get (the Job controller adds a random suffix).</param>
     /// <param name="jobName">The owning Job's name: the controller labels its pods with it.</param>
     public static Dictionary<string, string> Build(JsonObject podTemplate, string containerName, string podName, string jobName, string @namespace)
@@ -24,6 +27,7 @@ public static partial class PodEnvironment
             .ToDictionary(l => l.Key, l => (string)l.Value!, StringComparer.Ordinal);
         labels["batch.kubernetes.io/job-name"] = jobName;
         labels["job-name"] = jobName;
+        labels["batch.kubernetes.io/controller-uid"] = JobUid;
 
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var source in container["envFrom"]?.AsArray() ?? [])

@@ -36,12 +36,19 @@ public sealed partial class PodEquivalentRunTests
         env["OTEL_RESOURCE_ATTRIBUTES"].Should().Be($"k8s.pod.name={jobName}-x7k2p,k8s.namespace.name={Manifests.Namespace},k8s.job.name={jobName}");
 
         // Nothing listens on port 9: the export fails at once, as with no collector.
-        var run = new Dictionary<string, string?>(env.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
-            ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500",
-        };
-        var (args, volumes) = MapVolumes(template, container);
+        var (args, run, volumes) = PodVolumes.Map(template, container, env);
+        run["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        run["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
+
+        // The init container first, as the kubelet runs it: the same env and volumes, --check, nothing written.
+        var checkContainer = Manifests.Container(template, Manifests.CheckContainer);
+        checkContainer["args"]!.AsArray().Select(a => (string)a!).Should().Equal(["--check", .. container["args"]!.AsArray().Select(a => (string)a!)]);
+        checkContainer["env"]!.ToJsonString().Should().Be(container["env"]!.ToJsonString(), "the check sees what the batch will see");
+        checkContainer["volumeMounts"]!.ToJsonString().Should().Be(container["volumeMounts"]!.ToJsonString());
+        var check = await PublishedWorker.RunAsync(run, ["--check", .. args]);
+        check.ExitCode.Should().Be(0, check.ToString());
+        check.WithMessage("Input checked").Should().ContainSingle();
+        Directory.EnumerateFileSystemEntries(Path.Combine(volumes["/data"], "results")).Should().BeEmpty("--check writes nothing");
 
         var result = await PublishedWorker.RunAsync(run, args);
 
@@ -70,8 +77,11 @@ public sealed partial class PodEquivalentRunTests
         result.Summary.GetProperty("avg_prediction").GetDouble().Should().Be(10.5);
         result.WithMessage("Telemetry not fully delivered").Should().ContainSingle();
 
-        // The args' --output landed on the "output" volume.
-        var predictions = File.ReadAllLines(Path.Combine(volumes["/output"], "predictions.jsonl"));
+        // No input in the data folder: the sample in the image (INPUT_FALLBACK); results in this run's own folder on the data volume.
+        start.GetProperty("input").GetString().Should().EndWith("/data/input.jsonl");
+        var predictions = File.ReadAllLines(Path.Combine(volumes["/data"], "results", $"{jobName}-{PodEnvironment.JobUid}-0", "predictions.jsonl"));
+        Directory.EnumerateFiles(Path.Combine(volumes["/data"], "results", $"{jobName}-{PodEnvironment.JobUid}-0")).Select(Path.GetFileName)
+            .Should().BeEquivalentTo(["predictions.jsonl", "rejects.jsonl"], "RESUME leaves no checkpoint once the run is done");
         predictions.Take(2).Should().Equal("{\"id\": 1, \"prediction\": 6.0}", "{\"id\": 2, \"prediction\": 15.0}");
     }
 
@@ -85,40 +95,23 @@ public sealed partial class PodEquivalentRunTests
         var container = Manifests.Container(template, Manifests.BatchContainer);
         var args = container["args"]!.AsArray().Select(a => (string)a!).ToList();
         args.Should().Contain(sed.Groups[1].Value, "the sed expression must match the manifest's args");
-        args = args.Select(a => a.Replace(sed.Groups[1].Value, sed.Groups[2].Value, StringComparison.Ordinal)).ToList();
-        var env = PodEnvironment.Build(template, Manifests.BatchContainer, "bad-input-q8w4z", "bad-input", Manifests.Namespace);
-        var run = new Dictionary<string, string?>(env.Select(e => KeyValuePair.Create(e.Key, (string?)e.Value)))
-        {
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9",
-            ["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500",
-        };
+        var env = PodEnvironment.Build(template, Manifests.CheckContainer, "bad-input-q8w4z", "bad-input", Manifests.Namespace);
+        // The sed edits every container: the init container's --check fails first, and the pod never reaches the batch.
+        var check = Manifests.Container(template, Manifests.CheckContainer);
+        (var checkArgs, var run, _) = PodVolumes.Map(template, check, env, a => a.Replace(sed.Groups[1].Value, sed.Groups[2].Value, StringComparison.Ordinal));
+        checkArgs.Should().Contain("--check");
+        run["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
+        run["TELEMETRY_FLUSH_TIMEOUT_MS"] = "500";
 
-        var result = await PublishedWorker.RunAsync(run, args);
+        var result = await PublishedWorker.RunAsync(run, checkArgs);
 
         result.ExitCode.Should().Be((int)ExitCode.InvalidConfiguration, result.ToString());
         var failJobCodes = Manifests.JobSpec("CronJob", Manifests.CronJobName)["podFailurePolicy"]!["rules"]!.AsArray()
-            .Where(r => (string)r!["action"]! == "FailJob")
+            .Where(r => (string)r!["action"]! == "FailJob" && (string?)r["onExitCodes"]?["containerName"] == Manifests.CheckContainer)
             .SelectMany(r => r!["onExitCodes"]!["values"]!.AsArray().Select(v => (string)v!));
         failJobCodes.Should().Contain(result.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var error = result.WithMessage("Invalid configuration").Single().GetProperty("errors")[0].GetString();
         SetupGuide.Text.Should().Contain(error!, "setup.md shows the error line this run prints");
-    }
-
-    /// <summary>One temporary folder per volume mount; mount paths in the args are rewritten to them.</summary>
-    private static (List<string> Args, Dictionary<string, string> Volumes) MapVolumes(JsonObject template, JsonObject container)
-    {
-        var emptyDirs = template["spec"]!["volumes"]!.AsArray().Where(v => v!["emptyDir"] is not null).Select(v => (string)v!["name"]!).ToHashSet();
-        var volumes = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var mount in container["volumeMounts"]!.AsArray())
-        {
-            ((string)mount!["name"]!).Should().BeOneOf(emptyDirs, "every mount is a scratch emptyDir");
-            volumes[(string)mount["mountPath"]!] = Directory.CreateTempSubdirectory("pod-volume-").FullName;
-        }
-
-        var args = (container["args"]?.AsArray() ?? []).Select(a => (string)a!).Select(arg =>
-            volumes.Aggregate(arg, (text, v) => text.Replace("=" + v.Key + "/", "=" + v.Value + "/", StringComparison.Ordinal))).ToList();
-        args.Should().NotBeEquivalentTo(container["args"]!.AsArray().Select(a => (string)a!), "the output path lives on a mounted volume");
-        return (args, volumes);
     }
 
     private static double CoresOf(JsonNode quantity) =>

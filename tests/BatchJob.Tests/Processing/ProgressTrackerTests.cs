@@ -20,6 +20,21 @@ public sealed class ProgressTrackerTests
     }
 
     [Fact]
+    public void A_resumed_run_counts_rate_and_eta_from_its_own_work()
+    {
+        // Resumed after 9000 records and 900 of 1000 bytes: this process did 1000 records and 50 bytes in 10 s.
+        var tracker = new ProgressTracker(everyRecords: 1000, TimeSpan.FromSeconds(10), startTimestamp: 0, startRecords: 9000, startBytes: 900);
+        tracker.IsDue(9999, Second).Should().BeFalse();
+        tracker.IsDue(10_000, Second).Should().BeTrue();
+
+        var report = tracker.Report(10_000, 10 * Second, bytesRead: 950, totalBytes: 1000);
+
+        report.Records.Should().Be(10_000);
+        report.RatePerSecond.Should().Be(100);
+        report.EtaSeconds.Should().Be(10, "50 bytes left at 5 bytes a second");
+    }
+
+    [Fact]
     public void Is_due_after_the_interval_when_records_are_slow()
     {
         var tracker = new ProgressTracker(everyRecords: 1000, TimeSpan.FromSeconds(10), startTimestamp: 5 * Second);

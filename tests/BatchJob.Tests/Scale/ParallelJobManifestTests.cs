@@ -38,7 +38,8 @@ public sealed partial class ParallelJobManifestTests
     {
         Regex.IsMatch(Manifest, @"- action: FailIndex\s+onExitCodes:\s+containerName: batch-inference\s+operator: In\s+values: \[2, 3\]").Should().BeTrue();
         Regex.IsMatch(Manifest, $@"- action: FailJob\s+onExitCodes:\s+containerName: batch-inference\s+operator: In\s+values: \[{(int)ExitCode.BudgetExceeded}\]").Should().BeTrue();
-        Manifest.Should().Contain("- --rejects=/output/rejects-{shard}.jsonl");
+        Regex.IsMatch(Manifest, @"- action: FailIndex\s+onExitCodes:\s+containerName: check\s+operator: In\s+values: \[2, 3\]").Should().BeTrue("the check init container fails its index before the batch starts");
+        Manifest.Should().Contain("- --rejects=/data/results/$(K8S_JOB_NAME)-$(K8S_JOB_UID)-{shard}/rejects.jsonl");
     }
 
     [Fact]
@@ -50,7 +51,8 @@ public sealed partial class ParallelJobManifestTests
     public async Task Its_pods_predict_the_sample_exactly_once_between_them()
     {
         var shards = ShardCount();
-        var output = OutputArg().Value;
+        // The Job's name and uid as the downward API gives them; /data is the data claim's folder.
+        var output = BatchJob.Tests.Kit.PodEnvironment.Expand(OutputArg().Value, new Dictionary<string, string> { ["K8S_JOB_NAME"] = "indexed", ["K8S_JOB_UID"] = "uid" });
         output.Should().Contain("{shard}");
         var dir = Directory.CreateTempSubdirectory("batchjob-indexed-").FullName;
         var runs = await Task.WhenAll(Enumerable.Range(0, shards).Select(index => PublishedWorker.RunAsync(
@@ -61,13 +63,13 @@ public sealed partial class ParallelJobManifestTests
                 ["LOG_RECORDS"] = "false",
                 ["ENABLE_TELEMETRY"] = "false",
             },
-            [$"--output={output.Replace("/output/", dir + "/", StringComparison.Ordinal)}"])));
+            [$"--output={output.Replace("/data/results/", dir + "/", StringComparison.Ordinal)}"])));
 
         var ids = new List<long>();
         for (var index = 0; index < shards; index++)
         {
             runs[index].ExitCode.Should().Be(0, runs[index].ToString());
-            var lines = File.ReadAllLines(Path.Combine(dir, output.Replace("/output/", string.Empty, StringComparison.Ordinal).Replace("{shard}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
+            var lines = File.ReadAllLines(Path.Combine(dir, output.Replace("/data/results/", string.Empty, StringComparison.Ordinal).Replace("{shard}", index.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)));
             JsonDocument.Parse(lines[^1]).RootElement.GetProperty("summary").GetProperty("shard_index").GetInt32().Should().Be(index);
             ids.AddRange(lines[..^1].Select(l => JsonDocument.Parse(l).RootElement.GetProperty("id").GetInt64()));
         }
