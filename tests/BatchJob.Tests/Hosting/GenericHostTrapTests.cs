@@ -13,6 +13,7 @@ namespace BatchJob.Tests.Hosting;
 /// provider; and a BackgroundService's loop holds a thread-pool thread the exporters' I/O needs.
 /// These runs show none of it happens here.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class GenericHostTrapTests
 {
     [Fact]

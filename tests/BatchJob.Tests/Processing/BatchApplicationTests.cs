@@ -3,6 +3,7 @@ using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Processing;
 
+[Collection(WorkerSourceListeners.Name)]
 public sealed class BatchApplicationTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Telemetry;
 /// formats, and the OTLP log records) carries its entries, a line's or span's own field wins over an
 /// entry of the same name, and a malformed BAGGAGE is one WARN and nothing else.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class BaggageTests
 {
     private const string Input = "{\"id\": 1, \"features\": [1.0, 2.0]}\nnot json\n{\"id\": 3, \"features\": [3.0]}\n";

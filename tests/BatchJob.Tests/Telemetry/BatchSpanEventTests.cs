@@ -7,6 +7,7 @@ namespace BatchJob.Tests.Telemetry;
 /// The events on the batch span (<c>batch_job</c>): a rejected line each (capped, then one count of
 /// the rest), the budget stop, and the semantic-convention <c>exception</c> when the run fails.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class BatchSpanEventTests
 {
     private const int Cap = 100;

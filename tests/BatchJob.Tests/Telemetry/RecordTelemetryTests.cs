@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Telemetry;
 /// The runner's spans, log records, metrics and log lines, through the host the worker builds,
 /// caught with OpenTelemetry's in-memory exporter and MetricCollector.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class RecordTelemetryTests
 {
     [Fact]
