@@ -8,6 +8,7 @@ namespace BatchJob.Tests.Check;
 /// running the batch. It lists exactly the lines a run rejects, exits as a run would (0, 2, 3), and
 /// leaves the output folders exactly as it found them.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class CheckModeTests
 {
     private const string Input =

@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Input;
 /// Input that cannot seek and has no size: <c>cat x | worker --input /dev/stdin</c>, a FIFO, any
 /// pipe. Every record is read; the start line says the size is unknown and progress has no ETA.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class PipeInputTests
 {
     private static string Records(int count) =>

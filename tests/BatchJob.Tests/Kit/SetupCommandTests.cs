@@ -73,9 +73,10 @@ public sealed class SetupCommandTests
         // and its /tmp files in a folder of its own: the budget stops the run (exit 4), the bad line lands in the rejects file.
         var script = string.Join('\n', SetupGuide.Blocks(section[parts[0]..])[0].Lines);
         var folder = Directory.CreateTempSubdirectory("fast-path-").FullName;
-        script = script.Replace("dotnet run --project app --", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal)
-            .Replace("dotnet run --project app", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal)
-            .Replace("/tmp/", folder + "/", StringComparison.Ordinal);
+        // The guide's /tmp first: the worker's own path may be under /tmp too (a clone there).
+        script = script.Replace("/tmp/", folder + "/", StringComparison.Ordinal)
+            .Replace("dotnet run --project app --", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal)
+            .Replace("dotnet run --project app", $"\"{PublishedWorker.Executable}\"", StringComparison.Ordinal);
         var info = new ProcessStartInfo("bash", ["-c", script]) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = folder };
         using var bash = Process.Start(info)!;
         var output = (await bash.StandardOutput.ReadToEndAsync()).Split('\n');

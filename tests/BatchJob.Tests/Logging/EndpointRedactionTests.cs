@@ -9,6 +9,7 @@ using BatchJob.Tests.Support;
 namespace BatchJob.Tests.Logging;
 
 /// <summary>An endpoint with <c>user:password@</c> is never logged with them: not at start, not in the WARN, not in a configuration error.</summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class EndpointRedactionTests
 {
     private const string Secret = "s3cret-pw";

@@ -12,6 +12,7 @@ namespace BatchJob.Tests.Otlp;
 /// collector that comes up during the run, or that is up but stuck, still gets the whole flush
 /// bound. In-process, with retry on (the shipped default) and every signal exported.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class CollectorReachabilityTests(ITestOutputHelper output)
 {
     private const int SampleSpans = 6; // batch_job, batch_start, read_input_data, 2 x process_record, batch_complete

@@ -7,6 +7,7 @@ namespace BatchJob.Tests.Otlp;
 /// <c>process_record</c> span (trace id + span id) and carries that span's latency, so a backend can
 /// jump from a latency bucket to the record that landed in it. OTEL_METRICS_EXEMPLAR_FILTER decides.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class OtlpExemplarTests
 {
     [Theory]

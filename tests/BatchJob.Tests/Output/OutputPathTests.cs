@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Output;
 /// OUTPUT_PATH is checked at start, for the file this process will really write: concurrent runs
 /// and shards never trip over each other's check, and the check touches nothing that is not its own.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class OutputPathTests
 {
     [Fact]

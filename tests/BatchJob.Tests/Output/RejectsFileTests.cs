@@ -8,6 +8,7 @@ namespace BatchJob.Tests.Output;
 /// REJECTS_PATH: every rejected line, exactly as it was, with its number and why; so every input
 /// line ends as a prediction, a rejected line in this file, or a blank line.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class RejectsFileTests
 {
     private static readonly byte[][] Lines =

@@ -4,6 +4,7 @@ using BatchJob.Tests.Support;
 namespace BatchJob.Tests.Processing;
 
 /// <summary>Dirty input: every line is accounted for, nothing crashes, the verdict follows MAX_FAILED_RATIO.</summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class BadInputTests
 {
     private static readonly string[] MixedLines =

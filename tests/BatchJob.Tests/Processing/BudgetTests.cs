@@ -7,6 +7,7 @@ namespace BatchJob.Tests.Processing;
 /// COST_BUDGET_USD: the run stops before the record that would take its cost over the budget,
 /// publishes what it made, says so in the summary and exits 4; the forecast warns first.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class BudgetTests
 {
     private static string Records(int count) =>

@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Processing;
 /// the predictions file): the batch runs to its last line and each line ends as exactly the record
 /// or the failure the table says.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class OddInputRunTests
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace BatchJob.Tests.Processing;
 /// mean must be a number (not null, not "Infinity", not <c>Infinity.0</c>) on stdout in both
 /// formats and in the predictions file, and every line must stay JSON.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class OverflowingAggregateTests
 {
     public static TheoryData<string, string, double> Runs()

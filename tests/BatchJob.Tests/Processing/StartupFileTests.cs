@@ -11,6 +11,7 @@ namespace BatchJob.Tests.Processing;
 /// .NET stack trace and exit 134. The unreadable files are made so that root cannot read them
 /// either (a folder, a symbolic link loop), since root ignores chmod.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class StartupFileTests
 {
     [Theory]

@@ -9,6 +9,7 @@ namespace BatchJob.Tests.Resuming;
 /// the previous checkpoint intact; once there is room, the next run resumes from it and ends with
 /// the files an uninterrupted run writes.
 /// </summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class FullDiskCheckpointTests
 {
     [SkippableFact]

@@ -3,6 +3,7 @@ using BatchJob.Tests.Support;
 namespace BatchJob.Tests.Resuming;
 
 /// <summary>RESUME's in-process side: the setting's rule, and the summary fields a resumed and a fresh run print.</summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class ResumeOptionTests
 {
     [Fact]

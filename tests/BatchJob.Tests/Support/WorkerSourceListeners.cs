@@ -1,10 +1,12 @@
 namespace BatchJob.Tests.Support;
 
 /// <summary>
-/// Tests that start an OpenTelemetry SDK listening to the worker's ActivitySource ("BatchJob") in
-/// this process, and tests that assert a run with telemetry off starts no span. A listener is
-/// process-wide: while one test's SDK listens, another test's telemetry-off run would get spans
-/// too. Classes in this collection never run at the same time as each other.
+/// Every test class that runs the worker inside the test process, or starts an OpenTelemetry SDK
+/// listening to its ActivitySource ("BatchJob"). The source's name is process-wide: while one
+/// test's SDK listens, another test's in-process run starts spans that SDK exports (a fresh clone's
+/// run saw 41,420 foreign spans in one test's delivery WARN), and a telemetry-off run gets trace
+/// ids. Classes in this collection never run at the same time as each other; the published worker's
+/// tests, separate processes, still run beside them.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class WorkerSourceListeners

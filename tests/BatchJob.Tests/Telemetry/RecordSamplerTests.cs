@@ -2,10 +2,12 @@ using System.Diagnostics;
 using BatchJob.Configuration;
 using BatchJob.Telemetry;
 using OpenTelemetry.Trace;
+using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Telemetry;
 
 /// <summary>OTEL_TRACES_SAMPLER as the worker applies it: batch and phase spans always, record spans sampled.</summary>
+[Collection(WorkerSourceListeners.Name)]
 public sealed class RecordSamplerTests
 {
     private static readonly string[] PhaseSpans =
