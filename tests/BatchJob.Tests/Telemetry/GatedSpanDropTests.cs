@@ -44,26 +44,26 @@ public sealed class GatedSpanDropTests
     }
 
     /// <summary>Holds every export until released, then fails it, reporting to the gate as the OTLP exporter does.</summary>
+    /// <remarks>
+    /// A task, not a disposable event: the processor's export thread can start one more export
+    /// after the test has disposed the exporter (the queue still holds spans), and waiting on a
+    /// disposed event there crashed the whole test host.
+    /// </remarks>
     private sealed class HeldSpanExporter(ExportGate gate) : BaseExporter<Activity>
     {
-        private readonly ManualResetEventSlim _released = new();
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public void Release() => _released.Set();
+        public void Release() => _released.TrySetResult();
 
         public override ExportResult Export(in Batch<Activity> batch)
         {
-            _released.Wait(HangMs);
+            _released.Task.Wait(HangMs);
             return gate.Delivery.Count(batch.Count, () => ExportResult.Failure);
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
-            {
-                _released.Set();
-                _released.Dispose();
-            }
-
+            _released.TrySetResult();
             base.Dispose(disposing);
         }
     }
