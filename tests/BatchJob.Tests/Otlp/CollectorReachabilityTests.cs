@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using BatchJob.Tests.Support;
 using Xunit.Abstractions;
 
@@ -101,7 +102,10 @@ public sealed class CollectorReachabilityTests(ITestOutputHelper output)
 
         code.Should().Be(ExitCode.Success, stdout);
         var warn = lines.WithMessage("Telemetry not fully delivered").Should().ContainSingle(stdout).Subject;
-        warn.GetProperty("collector_reachable").GetBoolean().Should().BeTrue("the receiver accepted the connections");
+        // Never "unreachable": the receiver accepts. true when the flush's probe connected; null when
+        // it could not tell within its 200 ms (seen once in three runs with a core kept busy), which
+        // also keeps the whole bound.
+        warn.GetProperty("collector_reachable").ValueKind.Should().NotBe(JsonValueKind.False, "the receiver accepted the connections");
         warn.GetProperty("flushed_in_time").GetBoolean().Should().BeTrue("the exports ended on their own 2 s timeout, within the bound");
         warn.GetProperty("spans_lost").GetInt64().Should().BeGreaterThanOrEqualTo(SampleSpans);
         receiver.TraceRequests.Should().BePositive("the exports reached the receiver and waited for its answer");
