@@ -55,7 +55,7 @@ public sealed partial class LogGoldenTests
     }
 
     /// <summary>The corpus twice: outside any span, then inside one (every line then carries its ids).</summary>
-    private static string Render(LogFormat format) => LogCapture.Render(format, log =>
+    private static void CorpusTwice(BatchLog log)
     {
         Corpus(log);
         using var source = new ActivitySource("BatchJob.Tests.Golden");
@@ -68,7 +68,21 @@ public sealed partial class LogGoldenTests
         using var span = source.StartActivity("golden");
         span.Should().NotBeNull();
         Corpus(log);
-    });
+    }
+
+    private static string Render(LogFormat format) => LogCapture.Render(format, CorpusTwice);
+
+    /// <summary>Compares with the golden file, or rewrites it when GOLDEN_WRITE=1.</summary>
+    private static void ShouldMatchGolden(string actual, string file)
+    {
+        var path = Repo.File("tests", "BatchJob.Tests", "Logging", "Golden", file);
+        if (Environment.GetEnvironmentVariable("GOLDEN_WRITE") == "1")
+        {
+            File.WriteAllText(path, actual);
+        }
+
+        actual.Should().Be(File.ReadAllText(path));
+    }
 
     private static LogFormat Format(string name) => name == "clef" ? LogFormat.Clef : LogFormat.Lab;
 
@@ -84,43 +98,12 @@ public sealed partial class LogGoldenTests
     [Theory]
     [InlineData("lab")]
     [InlineData("clef")]
-    public void Every_line_kind_is_byte_for_byte_what_it_was(string format)
-    {
-        var file = format + ".jsonl";
-        var actual = Masked(Render(Format(format)));
-        var path = Repo.File("tests", "BatchJob.Tests", "Logging", "Golden", file);
-        if (Environment.GetEnvironmentVariable("GOLDEN_WRITE") == "1")
-        {
-            File.WriteAllText(path, actual);
-        }
-
-        actual.Should().Be(File.ReadAllText(path));
-    }
+    public void Every_line_kind_is_byte_for_byte_what_it_was(string format) =>
+        ShouldMatchGolden(Masked(Render(Format(format))), format + ".jsonl");
 
     [Fact]
-    public void Every_line_kind_is_the_same_LogRecord_it_was()
-    {
-        var actual = LogCapture.RenderOtlp(log =>
-        {
-            Corpus(log);
-            using var source = new ActivitySource("BatchJob.Tests.Golden");
-            using var listener = new ActivityListener
-            {
-                ShouldListenTo = s => s == source,
-                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            };
-            ActivitySource.AddActivityListener(listener);
-            using var span = source.StartActivity("golden");
-            Corpus(log);
-        });
-        var path = Repo.File("tests", "BatchJob.Tests", "Logging", "Golden", "otlp.txt");
-        if (Environment.GetEnvironmentVariable("GOLDEN_WRITE") == "1")
-        {
-            File.WriteAllText(path, actual);
-        }
-
-        actual.Should().Be(File.ReadAllText(path));
-    }
+    public void Every_line_kind_is_the_same_LogRecord_it_was() =>
+        ShouldMatchGolden(LogCapture.RenderOtlp(CorpusTwice), "otlp.txt");
 
     [Theory]
     [InlineData("lab")]
