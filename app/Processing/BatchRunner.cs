@@ -115,8 +115,7 @@ internal sealed class BatchRunner(
                     continue;
                 }
 
-                // Without a budget this is one test: the spend (a scaled sum) is only read when judged.
-                if (_budget.BudgetUsd is not null && _budget.MustStop(_stats.CostUsd, _stats.Successful))
+                if (_budget.MustStop(_stats))
                 {
                     budgetStop = true;
                     linesUnread = StopAtBudget(batch, reader, input.CanSeek, lineStart, totalBytes, cancellation);

@@ -13,8 +13,9 @@ internal sealed class BudgetGuard(double? budgetUsd)
     public double? BudgetUsd => budgetUsd;
 
     /// <summary>True when starting one more record would likely take the spend over the budget.</summary>
-    public bool MustStop(double spentUsd, long costedRecords) =>
-        budgetUsd is { } budget && costedRecords > 0 && spentUsd + (spentUsd / costedRecords) > budget;
+    /// <remarks>Takes the statistics, not the spend: without a budget the spend (a scaled sum) is never read.</remarks>
+    public bool MustStop(BatchStatistics stats) =>
+        budgetUsd is { } budget && stats.Successful > 0 && stats.CostUsd is var spent && spent + (spent / stats.Successful) > budget;
 
     /// <summary>
     /// Cost so far extrapolated to the whole input by the share of its bytes read; null when the
