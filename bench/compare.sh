@@ -9,13 +9,15 @@
 #   throughput    1,000,000 records, LOG_RECORDS=false, record spans sampled 1 in 1000, OUTPUT_PATH
 #   sample        the bundled two-record input, start to exit (ms, measured around the process)
 # Telemetry goes to bench/otlp_sink.py over OTLP/HTTP. A_ENV and B_ENV add variables to one side
-# only, e.g. B_ENV="OTEL_LOGS_EXPORTER=none" prices a switch with A_DIR = B_DIR.
+# only, e.g. B_ENV="OTEL_LOGS_EXPORTER=none" prices a switch with A_DIR = B_DIR. ROWS picks rows
+# (default "lab-default throughput sample").
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 a=$(cd "$1" && pwd)/BatchJob
 b=$(cd "$2" && pwd)/BatchJob
 pairs=${3:-7}
+read -r -a rows <<<"${ROWS:-lab-default throughput sample}"
 records=${RECORDS:-1000000}
 port=${SINK_PORT:-4318}
 out=$here/out
@@ -46,7 +48,7 @@ run() {
 median() { sort -n | awk '{v[NR] = $1} END {print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2)}'; }
 
 declare -A times cpus
-for row in lab-default throughput sample; do
+for row in "${rows[@]}"; do
     case $row in
         lab-default) row_env=(INPUT_PATH="$input") ;;
         throughput) row_env=(INPUT_PATH="$input" "${throughput[@]}") ;;
@@ -72,7 +74,7 @@ echo "B: $b ${B_ENV:-}"
 echo
 echo "| row | A wall ms | B wall ms | B vs A | A records/s | B records/s | A CPU ms | B CPU ms | B vs A CPU |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for row in lab-default throughput sample; do
+for row in "${rows[@]}"; do
     ma=$(tr ' ' '\n' <<<"${times[$row,a]}" | grep . | median)
     mb=$(tr ' ' '\n' <<<"${times[$row,b]}" | grep . | median)
     ca=$(tr ' ' '\n' <<<"${cpus[$row,a]}" | grep . | median)
@@ -82,6 +84,6 @@ for row in lab-default throughput sample; do
         'BEGIN {printf "| %s | %d | %d | %+.1f%% | %.0f | %.0f | %d | %d | %+.1f%% |\n", r, a, b, (b - a) / a * 100, n / a * 1000, n / b * 1000, ca, cb, (cb - ca) / ca * 100}'
 done
 echo
-for row in lab-default throughput sample; do
+for row in "${rows[@]}"; do
     echo "$row wall ms, A: ${times[$row,a]}/ B: ${times[$row,b]}"
 done
