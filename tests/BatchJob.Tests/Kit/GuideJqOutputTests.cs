@@ -37,7 +37,7 @@ public sealed class GuideJqOutputTests
     public async Task Step_15s_jq_line_is_the_summary_of_Step_12s_log()
     {
         var (commands, expected) = CommandAndOutput(SetupGuide.Text, "jq -c 'select(.message == \"" + SummaryMessage + "\")");
-        var log = PodLog();
+        var log = SetupGuide.PodRunLines;
         var summary = log.Select(l => JsonDocument.Parse(l).RootElement).Single(l => l.GetProperty("message").GetString() == SummaryMessage);
         var line = $"{{\"trace_id\":\"{summary.GetProperty("trace_id").GetString()}\",\"total_cost_usd\":{JqNumber.Format(summary.GetProperty("summary").GetProperty("total_cost_usd").GetDouble())}}}";
 
@@ -110,11 +110,6 @@ public sealed class GuideJqOutputTests
             output.Should().Equal(computed);
         }
     }
-
-    /// <summary>The worker lines of Step 12: a real run with the pod's environment.</summary>
-    private static List<string> PodLog() =>
-        SetupGuide.Blocks().Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal))).Lines
-            .Where(l => l.StartsWith('{')).ToList();
 
     /// <summary>The bash block holding <paramref name="marker"/> (its logical lines) and the block after it.</summary>
     private static (List<string> Commands, IReadOnlyList<string> Output) CommandAndOutput(string markdown, string marker)
