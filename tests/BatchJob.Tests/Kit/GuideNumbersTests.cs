@@ -96,8 +96,9 @@ public sealed partial class GuideNumbersTests
         var histogram = SetupGuide.Blocks().Where(b => b.Lines.Any(l => l.StartsWith("ExplicitBounds #", StringComparison.Ordinal))).Should().ContainSingle("setup.md shows one histogram").Subject.Lines;
         histogram.Should().Equal(HistogramGrep(latencies));
 
-        // The bounds the guide explains are these, and the exporter prints every bucket, empty ones included.
+        // Its label names the latencies; the bounds the guide explains are these, and the exporter prints every bucket, empty ones included.
         var prose = Regex.Replace(SetupGuide.Text, @"\s+", " ");
+        prose.Should().Contain($"same run as Step 12: {string.Join(" + ", latencies.Select(l => l.ToString(CultureInfo.InvariantCulture)))} ms");
         prose.Should().Contain($"{DefaultBounds.Length} bounds (the SDK's defaults: {string.Join(", ", DefaultBounds)} ms)")
             .And.Contain($"prints all {DefaultBounds.Length + 1}, empty ones included");
 
@@ -110,6 +111,21 @@ public sealed partial class GuideNumbersTests
         grep.Success.Should().BeTrue("Step 13 greps the histogram");
         int.Parse(grep.Groups[1].Value, CultureInfo.InvariantCulture).Should().Be(after, "the last bucket is that many lines after the name");
         prose.Should().Contain($"`-A {after}` reaches the last");
+    }
+
+    [Fact]
+    public void The_cost_check_recomputes_Step_12s_first_record()
+    {
+        var line = SetupGuide.PodRunLines.First(l => l.Contains("\"Record processed\"", StringComparison.Ordinal));
+        var latency = JsonDocument.Parse(line).RootElement.GetProperty("latency_ms").GetDouble();
+        var seconds = (decimal)latency / 1000;
+        var usd = 0.0225m * seconds / 3600; // 0.5 cores x 0.04 + 0.5 GiB x 0.005 USD an hour, in decimal: what the reader computes
+        var printed = CostText().Match(line).Groups[1].Value;
+        double.Parse(printed, CultureInfo.InvariantCulture).Should().BeApproximately((double)usd, (double)usd * 1e-12);
+        var check = CostCheck().Match(Regex.Replace(SetupGuide.Text, @"\s+", " "));
+        check.Success.Should().BeTrue("Cost analysis checks a real line");
+        check.Groups.Values.Skip(1).Select(g => g.Value).Should().Equal(
+            latency.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture), JqNumber.Format((double)usd), printed);
     }
 
     /// <summary>The SDK's default histogram bounds, ms.</summary>
@@ -138,6 +154,12 @@ public sealed partial class GuideNumbersTests
         var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
         return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
     }
+
+    [GeneratedRegex(@"record 1 in Step 12 took (\S+) ms, and 0\.0225 x (\S+) / 3600 = (\S+), the `cost_usd` it printed \((\S+) in binary\)")]
+    private static partial Regex CostCheck();
+
+    [GeneratedRegex("\"cost_usd\":([^,]+),")]
+    private static partial Regex CostText();
 
     [GeneratedRegex("grep -A (\\d+) \"Name: record_latency_ms\"")]
     private static partial Regex GrepAfter();
