@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using BatchJob.Tests.Observability;
 using BatchJob.Tests.Support;
 
 namespace BatchJob.Tests.Kit;
@@ -6,9 +9,10 @@ namespace BatchJob.Tests.Kit;
 /// <summary>
 /// Every jq output the guide shows is what jq 1.6 prints for the worker lines it reads: recomputed in C#
 /// (<see cref="JqNumber"/>) from the real worker lines the guide shows, and, when jq is on the PATH, also by
-/// running the guide's own pipeline on those lines and on a fresh run's output.
+/// running the guide's own pipeline on those lines and on a fresh run's output. docs/scale-out.md's, which combine
+/// shards of a generated input, are recomputed from three fresh shard runs.
 /// </summary>
-public sealed class GuideJqOutputTests
+public sealed partial class GuideJqOutputTests
 {
     private const string SummaryMessage = "Batch job completed";
 
@@ -37,7 +41,7 @@ public sealed class GuideJqOutputTests
     public async Task Step_15s_jq_line_is_the_summary_of_Step_12s_log()
     {
         var (commands, expected) = CommandAndOutput(SetupGuide.Text, "jq -c 'select(.message == \"" + SummaryMessage + "\")");
-        var log = PodLog();
+        var log = SetupGuide.PodRunLines;
         var summary = log.Select(l => JsonDocument.Parse(l).RootElement).Single(l => l.GetProperty("message").GetString() == SummaryMessage);
         var line = $"{{\"trace_id\":\"{summary.GetProperty("trace_id").GetString()}\",\"total_cost_usd\":{JqNumber.Format(summary.GetProperty("summary").GetProperty("total_cost_usd").GetDouble())}}}";
 
@@ -111,10 +115,51 @@ public sealed class GuideJqOutputTests
         }
     }
 
-    /// <summary>The worker lines of Step 12: a real run with the pod's environment.</summary>
-    private static List<string> PodLog() =>
-        SetupGuide.Blocks().Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal))).Lines
-            .Where(l => l.StartsWith('{')).ToList();
+    [SkippableFact]
+    public async Task Scale_outs_combined_shards_are_what_jq_makes_of_three_shard_runs()
+    {
+        var python = Tool.Find("python3");
+        Skip.If(python is null, "python3 is not on the PATH: docs/scale-out.md's input comes from bench/gen_input.py");
+        var text = Repo.Read("docs", "scale-out.md");
+        var dir = Directory.CreateTempSubdirectory("batchjob-scale-out-").FullName;
+        var generate = Tool.Run(python, dir, [Repo.File("bench", "gen_input.py"), "12000", Path.Combine(dir, "input-12k.jsonl")], TimeSpan.FromMinutes(2));
+        generate.ExitCode.Should().Be(0, generate.Output);
+
+        // The page's loop, its /tmp/ being this folder: each shard with the settings and arguments it gives.
+        var loop = string.Join('\n', SetupGuide.Blocks(text).Single(b => b.Language == "bash" && b.Lines.Any(l => l.Contains("JOB_COMPLETION_INDEX=$i", StringComparison.Ordinal))).Lines)
+            .Replace("\\\n", " ", StringComparison.Ordinal);
+        var args = ShardArgs().Match(loop).Groups[1].Value.Replace("/tmp/", dir + "/", StringComparison.Ordinal).Split(' ');
+        var runs = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => PublishedWorker.RunAsync(
+            Setting().Matches(loop).ToDictionary(m => m.Groups[1].Value, m => (string?)m.Groups[2].Value.Replace("$i", i.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)),
+            args)));
+        runs.Should().OnlyContain(r => r.ExitCode == 0);
+        var files = Enumerable.Range(0, 3).Select(i => File.ReadAllLines(Path.Combine(dir, $"predictions-{i}.jsonl"))).ToList();
+
+        // jq's arithmetic in its order: records x average, added up shard by shard, over the records.
+        var last = files.Select(f => JsonDocument.Parse(f[^1]).RootElement.GetProperty("summary")).ToList();
+        var records = last.Sum(s => s.GetProperty("records").GetInt64());
+        var average = last.Select(s => s.GetProperty("records").GetInt64() * s.GetProperty("avg_prediction").GetDouble()).Aggregate((a, b) => a + b) / records;
+        string[] computed = [$"{{\"shards\":3,\"records\":{records},\"avg_prediction\":{JqNumber.Format(average)}}}", files.Sum(f => f.Count(l => !l.Contains("\"summary\"", StringComparison.Ordinal))).ToString(CultureInfo.InvariantCulture)];
+        var (commands, expected) = CommandAndOutput(text, "for f in /tmp/predictions-*.jsonl");
+        expected.Where(l => l.Length > 0).Should().Equal(computed, "docs/scale-out.md shows jq 1.6's output for three shard runs");
+
+        // "the logs' jq prints the same shards, total_records and avg_prediction": the summaries' own weighted average.
+        var summaries = runs.Select(r => r.Summary).ToList();
+        summaries.Sum(s => s.GetProperty("total_records").GetInt64()).Should().Be(records);
+        var successful = summaries.Sum(s => s.GetProperty("successful").GetInt64());
+        JqNumber.Format(summaries.Select(s => s.GetProperty("avg_prediction").GetDouble() * s.GetProperty("successful").GetInt64()).Aggregate((a, b) => a + b) / successful)
+            .Should().Be(JqNumber.Format(average));
+        text.Should().Contain($"`total_records` {records}");
+        if (Jq() is not null)
+        {
+            (await LogPipeline.RunAsync(string.Join('\n', commands).Replace("/tmp/", dir + "/", StringComparison.Ordinal), [])).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Should().Equal(computed);
+            var logs = CommandAndOutput(text, "| jq -c 'select(.message == \"" + SummaryMessage + "\") | .summary'").Commands;
+            var combined = JsonDocument.Parse(await LogPipeline.RunAsync(AfterKubectlLogs(string.Join(' ', logs)), runs.SelectMany(r => r.StdoutLines))).RootElement;
+            (combined.GetProperty("shards").GetInt32(), combined.GetProperty("total_records").GetInt64(), JqNumber.Format(combined.GetProperty("avg_prediction").GetDouble()))
+                .Should().Be((3, records, JqNumber.Format(average)));
+        }
+    }
 
     /// <summary>The bash block holding <paramref name="marker"/> (its logical lines) and the block after it.</summary>
     private static (List<string> Commands, IReadOnlyList<string> Output) CommandAndOutput(string markdown, string marker)
@@ -130,6 +175,13 @@ public sealed class GuideJqOutputTests
         AfterKubectlLogs(commands.Single(c => c.StartsWith("kubectl logs", StringComparison.Ordinal) && c.Contains(" jq ", StringComparison.Ordinal)));
 
     private static string AfterKubectlLogs(string command) => command[(command.IndexOf('|', StringComparison.Ordinal) + 1)..];
+
+    // docs/scale-out.md's shard loop: its settings (KEY=value) and the worker's arguments (after `--`, before the redirection).
+    [GeneratedRegex(@"\b([A-Z_]+)=(\S+)")]
+    private static partial Regex Setting();
+
+    [GeneratedRegex(@" -- (.+?) >")]
+    private static partial Regex ShardArgs();
 
     /// <summary>jq's path when it is installed; the recomputation in C# holds the guide's outputs either way.</summary>
     private static string? Jq() =>

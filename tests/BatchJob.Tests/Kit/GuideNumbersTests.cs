@@ -89,37 +89,58 @@ public sealed partial class GuideNumbersTests
         // Step 13 says its histogram comes from the same run as Step 12's log: the count, sum, min,
         // max and bucket must be what those records' latency_ms values give, in the debug exporter's
         // %f format, with the SDK's default bounds (0, 5, 10, 25, ... ms).
-        var blocks = SetupGuide.Blocks();
-        var podLog = blocks.Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal)));
-        var latencies = podLog.Lines.Where(l => l.Contains("\"Record processed\"", StringComparison.Ordinal))
+        var latencies = SetupGuide.PodRunLines.Where(l => l.Contains("\"Record processed\"", StringComparison.Ordinal))
             .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("latency_ms").GetDouble()).ToList();
         latencies.Should().NotBeEmpty();
 
-        var histogram = blocks.Where(b => b.Lines.Any(l => l.StartsWith("ExplicitBounds #", StringComparison.Ordinal))).Should().ContainSingle("setup.md shows one histogram").Subject.Lines;
-        static string F(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
-        histogram.Should().Contain($"Count: {latencies.Count}")
-            .And.Contain($"Sum: {F(latencies.Sum())}")
-            .And.Contain($"Min: {F(latencies.Min())}")
-            .And.Contain($"Max: {F(latencies.Max())}");
+        var histogram = SetupGuide.Blocks().Where(b => b.Lines.Any(l => l.StartsWith("ExplicitBounds #", StringComparison.Ordinal))).Should().ContainSingle("setup.md shows one histogram").Subject.Lines;
+        histogram.Should().Equal(HistogramGrep(latencies));
 
-        double[] bounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
-        var buckets = latencies.GroupBy(l => bounds.Count(b => l > b)).Select(g => $"Buckets #{g.Key}, Count: {g.Count()}");
-        histogram.Where(l => l.StartsWith("Buckets #", StringComparison.Ordinal)).Should().BeEquivalentTo(buckets);
-
-        // The bounds the guide explains are these, and the exporter prints every bucket, empty ones included.
+        // Its label names the latencies; the bounds the guide explains are these, and the exporter prints every bucket, empty ones included.
         var prose = Regex.Replace(SetupGuide.Text, @"\s+", " ");
-        prose.Should().Contain($"{bounds.Length} bounds (the SDK's defaults: {string.Join(", ", bounds)} ms)")
-            .And.Contain($"prints all {bounds.Length + 1}, empty ones included");
+        prose.Should().Contain($"same run as Step 12: {string.Join(" + ", latencies.Select(l => l.ToString(CultureInfo.InvariantCulture)))} ms");
+        prose.Should().Contain($"{DefaultBounds.Length} bounds (the SDK's defaults: {string.Join(", ", DefaultBounds)} ms)")
+            .And.Contain($"prints all {DefaultBounds.Length + 1}, empty ones included");
 
         // grep -A N after "Name: record_latency_ms" must reach the last bucket: the debug exporter's
         // layout (pdata's otlptext, a histogram without point attributes) prints, after the name,
         // Description, Unit, DataType, AggregationTemporality, "HistogramDataPoints #0", StartTimestamp,
         // Timestamp, Count, Sum, Min, Max, one line per bound and one per bucket (bounds + 1).
-        var after = 4 + 1 + 6 + bounds.Length + (bounds.Length + 1);
+        var after = 4 + 1 + 6 + DefaultBounds.Length + (DefaultBounds.Length + 1);
         var grep = GrepAfter().Match(SetupGuide.Text);
         grep.Success.Should().BeTrue("Step 13 greps the histogram");
         int.Parse(grep.Groups[1].Value, CultureInfo.InvariantCulture).Should().Be(after, "the last bucket is that many lines after the name");
         prose.Should().Contain($"`-A {after}` reaches the last");
+    }
+
+    [Fact]
+    public void The_cost_check_recomputes_Step_12s_first_record()
+    {
+        var line = SetupGuide.PodRunLines.First(l => l.Contains("\"Record processed\"", StringComparison.Ordinal));
+        var latency = JsonDocument.Parse(line).RootElement.GetProperty("latency_ms").GetDouble();
+        var seconds = (decimal)latency / 1000;
+        var usd = 0.0225m * seconds / 3600; // 0.5 cores x 0.04 + 0.5 GiB x 0.005 USD an hour, in decimal: what the reader computes
+        var printed = CostText().Match(line).Groups[1].Value;
+        double.Parse(printed, CultureInfo.InvariantCulture).Should().BeApproximately((double)usd, (double)usd * 1e-12);
+        var check = CostCheck().Match(Regex.Replace(SetupGuide.Text, @"\s+", " "));
+        check.Success.Should().BeTrue("Cost analysis checks a real line");
+        check.Groups.Values.Skip(1).Select(g => g.Value).Should().Equal(
+            latency.ToString(CultureInfo.InvariantCulture), seconds.ToString(CultureInfo.InvariantCulture), JqNumber.Format((double)usd), printed);
+    }
+
+    /// <summary>The SDK's default histogram bounds, ms.</summary>
+    private static readonly double[] DefaultBounds = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+    /// <summary>
+    /// What Step 13's histogram grep prints for these latencies: count, sum, min and max in the debug exporter's
+    /// %f, the first three bounds, and every non-empty bucket (bucket #i: above bound #i-1, at most bound #i).
+    /// </summary>
+    internal static List<string> HistogramGrep(IReadOnlyList<double> latencies)
+    {
+        static string F(double value) => value.ToString("F6", CultureInfo.InvariantCulture);
+        var buckets = latencies.GroupBy(l => DefaultBounds.Count(b => l > b)).OrderBy(g => g.Key).Select(g => $"Buckets #{g.Key}, Count: {g.Count()}");
+        return [$"Count: {latencies.Count}", $"Sum: {F(latencies.Sum())}", $"Min: {F(latencies.Min())}", $"Max: {F(latencies.Max())}",
+            .. DefaultBounds.Take(3).Select((b, i) => $"ExplicitBounds #{i}: {F(b)}"), .. buckets];
     }
 
     /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>
@@ -133,6 +154,12 @@ public sealed partial class GuideNumbersTests
         var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
         return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
     }
+
+    [GeneratedRegex(@"record 1 in Step 12 took (\S+) ms, and 0\.0225 x (\S+) / 3600 = (\S+), the `cost_usd` it printed \((\S+) in binary\)")]
+    private static partial Regex CostCheck();
+
+    [GeneratedRegex("\"cost_usd\":([^,]+),")]
+    private static partial Regex CostText();
 
     [GeneratedRegex("grep -A (\\d+) \"Name: record_latency_ms\"")]
     private static partial Regex GrepAfter();

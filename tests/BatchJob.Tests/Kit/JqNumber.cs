@@ -24,35 +24,43 @@ internal static class JqNumber
         }
 
         // jq prints the infinities as the largest double.
-        var magnitude = Math.Min(Math.Abs(value), double.MaxValue);
+        var (digits, decpt) = ShortestDigits(Math.Min(Math.Abs(value), double.MaxValue));
+        var sign = value < 0 ? "-" : string.Empty;
+        return sign + (decpt <= -4 || decpt > digits.Length + 15 ? Scientific(digits, decpt, "00") : Plain(digits, decpt));
+    }
+
+    /// <summary>Digits and point (as <see cref="ShortestDigits"/> gives them) without an exponent: 0.0045, 512, 10.5.</summary>
+    public static string Plain(string digits, int point)
+    {
+        if (point <= 0)
+        {
+            return "0." + new string('0', -point) + digits;
+        }
+
+        return point >= digits.Length ? digits + new string('0', point - digits.Length) : digits[..point] + "." + digits[point..];
+    }
+
+    /// <summary>Digits and point with an exponent, its digits as <paramref name="exponentFormat"/> pads them: 1e-05 ("00"), 1e-5 ("0").</summary>
+    public static string Scientific(string digits, int point, string exponentFormat)
+    {
+        var power = point - 1;
+        var fraction = digits.Length > 1 ? "." + digits[1..] : string.Empty;
+        return $"{digits[0]}{fraction}e{(power < 0 ? '-' : '+')}{Math.Abs(power).ToString(exponentFormat, CultureInfo.InvariantCulture)}";
+    }
+
+    /// <summary>
+    /// The shortest digits that read back as <paramref name="magnitude"/> (positive, finite; the digits .NET's "R"
+    /// finds), without leading or trailing zeros, and where the decimal point sits: magnitude = 0.d1d2... x 10^Point.
+    /// </summary>
+    public static (string Digits, int Point) ShortestDigits(double magnitude)
+    {
         var shortest = magnitude.ToString("R", CultureInfo.InvariantCulture);
         var e = shortest.IndexOf('E', StringComparison.Ordinal);
         var exponent = e < 0 ? 0 : int.Parse(shortest[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
         var mantissa = e < 0 ? shortest : shortest[..e];
         var point = mantissa.IndexOf('.', StringComparison.Ordinal);
         var digits = mantissa.Replace(".", string.Empty, StringComparison.Ordinal);
-
-        // decpt: where the decimal point sits relative to the first digit (digits = 0.d1d2... x 10^decpt).
-        var decpt = (point < 0 ? mantissa.Length : point) + exponent;
         var leading = digits.Length - digits.TrimStart('0').Length;
-        digits = digits[leading..].TrimEnd('0');
-        decpt -= leading;
-
-        var sign = value < 0 ? "-" : string.Empty;
-        if (decpt <= -4 || decpt > digits.Length + 15)
-        {
-            var power = decpt - 1;
-            var fraction = digits.Length > 1 ? "." + digits[1..] : string.Empty;
-            return $"{sign}{digits[0]}{fraction}e{(power < 0 ? '-' : '+')}{Math.Abs(power).ToString("00", CultureInfo.InvariantCulture)}";
-        }
-
-        if (decpt <= 0)
-        {
-            return sign + "0." + new string('0', -decpt) + digits;
-        }
-
-        return decpt >= digits.Length
-            ? sign + digits + new string('0', decpt - digits.Length)
-            : sign + digits[..decpt] + "." + digits[decpt..];
+        return (digits[leading..].TrimEnd('0'), (point < 0 ? mantissa.Length : point) + exponent - leading);
     }
 }

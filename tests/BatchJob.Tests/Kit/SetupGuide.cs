@@ -18,6 +18,10 @@ public static partial class SetupGuide
     public static IReadOnlyList<string> GuideFiles =>
         [.. Directory.GetFiles(Repo.File("docs"), "*.md").Order(StringComparer.Ordinal).Select(f => "docs/" + Path.GetFileName(f)).Prepend("setup.md")];
 
+    /// <summary>Step 12's worker lines: the run of the one-time Job's pod (the json block whose start line says app_env kubernetes).</summary>
+    public static IReadOnlyList<string> PodRunLines =>
+        [.. Blocks().Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal))).Lines.Where(l => l.StartsWith('{'))];
+
     /// <summary>Every fenced block of setup.md as (language, lines); the language is empty for a plain fence.</summary>
     public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks() => Blocks(Text);
 
