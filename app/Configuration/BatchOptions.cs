@@ -15,5 +15,6 @@ internal sealed record BatchOptions(
     double ProgressIntervalSeconds,
     ShardOptions Shard,
     bool Resume,
+    double CheckpointIntervalSeconds,
     CostOptions Cost,
     TelemetryOptions Telemetry);

@@ -21,6 +21,7 @@ internal static class ConfigKeys
     public const string ProgressIntervalSeconds = "PROGRESS_INTERVAL_SECONDS";
     public const string ShardCount = "SHARD_COUNT";
     public const string Resume = "RESUME";
+    public const string CheckpointIntervalSeconds = "CHECKPOINT_INTERVAL_SECONDS";
 
     public const string EnableCostTracking = "ENABLE_COST_TRACKING";
     public const string CostPerCpuHour = "COST_PER_CPU_HOUR";
@@ -66,7 +67,7 @@ internal static class ConfigKeys
     public static IReadOnlyList<string> Configurable { get; } =
     [
         AppEnv, InputPath, InputFallback, OutputPath, RejectsPath, BatchSize, CpuBurnMs, MaxLineBytes, MaxFailedRatio, LogFormat, LogRecords,
-        ProgressIntervalSeconds, ShardCount, Resume,
+        ProgressIntervalSeconds, ShardCount, Resume, CheckpointIntervalSeconds,
         EnableCostTracking, CostPerCpuHour, CostPerMemoryGbHour, CostPerRecordTarget, CostBudget,
         CpuRequest, CpuLimit, MemoryRequest, MemoryLimit,
         EnableTelemetry, OtlpEndpoint, OtlpProtocol, OtlpTimeout, OtlpRetry, ServiceName, ResourceAttributes,

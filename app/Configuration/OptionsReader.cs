@@ -75,6 +75,7 @@ internal sealed class OptionsReader
             ProgressIntervalSeconds: Double(ConfigKeys.ProgressIntervalSeconds, min: 0.1, max: 86_400),
             shard,
             resume,
+            CheckpointIntervalSeconds: Double(ConfigKeys.CheckpointIntervalSeconds, min: 0, max: 86_400),
             ReadCost(),
             ReadTelemetry());
     }

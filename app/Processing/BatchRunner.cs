@@ -74,6 +74,7 @@ internal sealed class BatchRunner(
         // A pipe's size is not known in advance: 0 here means no ETA.
         var totalBytes = input.CanSeek ? input.Length : 0;
         var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp(), _stats.Total, from?.Offset ?? 0);
+        var checkpoints = resumption is null ? null : new CheckpointSchedule(TimeSpan.FromSeconds(options.CheckpointIntervalSeconds), Stopwatch.GetTimestamp());
         var ordinal = from?.Ordinal ?? -1;
         long? linesUnread = null;
         var budgetStop = false;
@@ -127,9 +128,9 @@ internal sealed class BatchRunner(
                 var total = _stats.Total;
                 if (total % options.BatchSize == 0)
                 {
-                    if (resumption is not null)
+                    if (checkpoints?.IsDue(now) == true)
                     {
-                        Checkpoint(resumption, reader, ordinal, output!, rejects);
+                        Checkpoint(resumption!, reader, ordinal, output!, rejects);
                     }
                     else
                     {

@@ -51,6 +51,7 @@ public sealed class FullDiskCheckpointTests
             ["REJECTS_PATH"] = Path.Combine(folder, "rejects.jsonl"),
             ["RESUME"] = "true",
             ["BATCH_SIZE"] = "1000",
+            ["CHECKPOINT_INTERVAL_SECONDS"] = "0",
             ["MAX_LINE_BYTES"] = ResumeInput.MaxLineBytes,
             ["MAX_FAILED_RATIO"] = "1",
             ["LOG_RECORDS"] = "false",

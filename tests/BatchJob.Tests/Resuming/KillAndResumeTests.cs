@@ -165,6 +165,8 @@ public sealed partial class KillAndResumeTests
             ["REJECTS_PATH"] = Path.Combine(folder, shards is null ? "rejects.jsonl" : "rejects-{shard}.jsonl"),
             ["RESUME"] = resume ? "true" : "false",
             ["BATCH_SIZE"] = "1000",
+            // Every batch: the kills must land between, during and after many checkpoints.
+            ["CHECKPOINT_INTERVAL_SECONDS"] = "0",
             ["MAX_LINE_BYTES"] = ResumeInput.MaxLineBytes,
             ["MAX_FAILED_RATIO"] = "1",
             ["LOG_RECORDS"] = "false",

@@ -21,7 +21,7 @@ public sealed class ResumeOptionTests
         var input = InProcessRun.TempInput("{\"id\": 1, \"features\": [1.0, 2.0, 3.0]}\n{\"id\": 2, \"features\": [4.0, 5.0, 6.0]}\n");
         var output = Path.Combine(Path.GetDirectoryName(input)!, "p.jsonl");
 
-        var (code, lines, _) = InProcessRun.Run(new Dictionary<string, string?> { ["INPUT_PATH"] = input, ["RESUME"] = "true", ["BATCH_SIZE"] = "1" }, ["--output", output]);
+        var (code, lines, _) = InProcessRun.Run(new Dictionary<string, string?> { ["INPUT_PATH"] = input, ["RESUME"] = "true", ["BATCH_SIZE"] = "1", ["CHECKPOINT_INTERVAL_SECONDS"] = "0" }, ["--output", output]);
 
         code.Should().Be(ExitCode.Success);
         var summary = lines.WithMessage("Batch job completed").Single().GetProperty("summary");
