@@ -56,6 +56,7 @@ public sealed partial class GuideNumbersTests
         var pod = await WarnOfAsync(podEnv, podArgs);
 
         var shown = 0;
+        var whole = 0;
         foreach (var file in SetupGuide.GuideFiles.Append("README.md"))
         {
             foreach (var (language, lines) in SetupGuide.Blocks(Repo.Read(file)))
@@ -67,7 +68,16 @@ public sealed partial class GuideNumbersTests
                 }
 
                 var inCluster = text.Contains("\"endpoint\":\"http://otel-collector-paid:", StringComparison.Ordinal);
-                var real = inCluster ? pod : local;
+                var (real, realLine) = inCluster ? pod : local;
+                // A whole line (not an abridged example) has the same fields in the same order as a real
+                // run's, the pod's baggage included, not only the same counts.
+                var shownLine = lines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
+                if (shownLine.StartsWith("{\"timestamp\"", StringComparison.Ordinal))
+                {
+                    FieldNames(shownLine).Should().Equal(FieldNames(realLine), $"{file} shows the WARN line as a sample run {(inCluster ? "with the pod's environment" : "run locally")} prints it:\n{realLine}");
+                    whole++;
+                }
+
                 var counts = DeliveryCount().Matches(text).ToList();
                 counts.Should().Contain(m => m.Groups[1].Value == "spans_total", $"{file} shows the spans a run sends");
                 foreach (var count in counts)
@@ -81,6 +91,7 @@ public sealed partial class GuideNumbersTests
         }
 
         shown.Should().BeGreaterThanOrEqualTo(2, "setup.md shows the WARN line of a local run and the guide's troubleshooting shows the pod's");
+        whole.Should().BeGreaterThanOrEqualTo(2);
     }
 
     [Fact]
@@ -144,7 +155,10 @@ public sealed partial class GuideNumbersTests
     }
 
     /// <summary>The integer delivery counts of the WARN line of a sample run whose collector is down.</summary>
-    private static async Task<Dictionary<string, string>> WarnOfAsync(Dictionary<string, string?> environment, IEnumerable<string>? args = null)
+    private static List<string> FieldNames(string line) =>
+        [.. JsonDocument.Parse(line).RootElement.EnumerateObject().Select(p => p.Name)];
+
+    private static async Task<(Dictionary<string, string> Counts, string Line)> WarnOfAsync(Dictionary<string, string?> environment, IEnumerable<string>? args = null)
     {
         // Nothing listens on port 9, and a short flush bound keeps the run quick.
         environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = "http://127.0.0.1:9";
@@ -152,7 +166,7 @@ public sealed partial class GuideNumbersTests
         var run = await PublishedWorker.RunAsync(environment, args);
         run.ExitCode.Should().Be(0, run.ToString());
         var warn = run.StdoutLines.Single(l => l.Contains("\"Telemetry not fully delivered\"", StringComparison.Ordinal));
-        return DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal);
+        return (DeliveryCount().Matches(warn).ToDictionary(m => m.Groups[1].Value, m => m.Groups[2].Value, StringComparer.Ordinal), warn);
     }
 
     [GeneratedRegex(@"record 1 in Step 12 took (\S+) ms, and 0\.0225 x (\S+) / 3600 = (\S+), the `cost_usd` it printed \((\S+) in binary\)")]
