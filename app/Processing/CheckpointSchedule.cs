@@ -5,7 +5,7 @@ namespace BatchJob.Processing;
 /// <summary>
 /// RESUME's pace: a checkpoint at the first BATCH_SIZE boundary once CHECKPOINT_INTERVAL_SECONDS
 /// have passed since the last one (or the start). A checkpoint makes the results so far durable
-/// (four fsyncs); at every 1000 records that doubled the throughput row's wall time, while a
+/// (up to four fsyncs); at every 1000 records that doubled the throughput row's wall time, while a
 /// replaced pod loses at most one interval and a batch of work. 0 checkpoints at every boundary.
 /// The caller passes a timestamp it already has (<see cref="Stopwatch.GetTimestamp"/>).
 /// </summary>

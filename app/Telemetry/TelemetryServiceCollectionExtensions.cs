@@ -71,7 +71,7 @@ internal static class TelemetryServiceCollectionExtensions
                 // Exemplars link record_latency_ms to the record spans it was measured in (OTEL_METRICS_EXEMPLAR_FILTER).
                 metrics.AddMeter(BatchTelemetry.Name).AddRuntimeInstrumentation().SetExemplarFilter(options.ExemplarFilter)
                     // Each metric's store is allocated up front for its cardinality limit: the default
-                    // 2000 points made ~5 MB and most of a short run's GC. No metric here has more than a few.
+                    // 2000 points made ~5 MB and half a short run's GC. No metric here has more than a few.
                     .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MaxPointsPerMetric });
                 if (exporters.Metrics is { } exporter)
                 {
