@@ -17,8 +17,15 @@ public sealed partial class GuideWorkflowTests
     /// <summary>The three provenance labels every expected output carries (setup.md's opening explains them).</summary>
     private static readonly string[] Labels = ["*(real run off-cluster)*", "*(the tool's documented format)*", "*(rebuilt from the component's source)*"];
 
-    /// <summary>The guide files this suite holds to the labels and the summary rule.</summary>
-    private static readonly string[] LabelledFiles = ["setup.md", "docs/troubleshooting.md"];
+    /// <summary>
+    /// The guide files this suite holds to the labels: setup.md, its troubleshooting page, and the pages setup.md links to
+    /// (its Going further parts among them), whether or not they show an output today.
+    /// </summary>
+    private static readonly string[] LabelledFiles =
+    [
+        "setup.md", "docs/troubleshooting.md", "docs/production.md", "docs/observability.md", "docs/data-and-resume.md",
+        "docs/otlp.md", "docs/scale-out.md", "docs/cost.md",
+    ];
 
     [Fact]
     public void Run_it_again_comes_right_after_the_first_Job_and_every_rerun_uses_it()
@@ -86,6 +93,12 @@ public sealed partial class GuideWorkflowTests
     public void Every_expected_output_says_where_it_came_from()
     {
         setupOpeningExplainsLabels();
+
+        // Every page setup.md links to is held, so a page linked later cannot be left out.
+        var linked = Regex.Matches(SetupGuide.Text, @"\]\((docs/[a-z-]+\.md)").Select(m => m.Groups[1].Value).Distinct().ToList();
+        linked.Should().NotBeEmpty();
+        LabelledFiles.Should().Contain(linked, "setup.md links to them");
+
         var labelled = 0;
         foreach (var file in LabelledFiles)
         {
@@ -106,11 +119,13 @@ public sealed partial class GuideWorkflowTests
 
         labelled.Should().BeGreaterThanOrEqualTo(20);
 
-        // Every output block that follows a bash block in setup.md has a label between them.
-        var text = SetupGuide.Text;
-        foreach (Match output in OutputAfterCommand().Matches(text))
+        // Every output block that follows a bash block has a label between them.
+        foreach (var file in LabelledFiles)
         {
-            output.Groups["between"].Value.Should().ContainAny(Labels.Append("**Expected:**").Append("**What to look for**"), $"the output at setup.md offset {output.Index} is labelled");
+            foreach (Match output in OutputAfterCommand().Matches(Repo.Read(file)))
+            {
+                output.Groups["between"].Value.Should().ContainAny(Labels.Append("**Expected:**").Append("**What to look for**"), $"the output at {file} offset {output.Index} is labelled");
+            }
         }
 
         static void setupOpeningExplainsLabels()
