@@ -73,8 +73,9 @@ internal sealed class BatchRunner(
 
         // A pipe's size is not known in advance: 0 here means no ETA.
         var totalBytes = input.CanSeek ? input.Length : 0;
-        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), Stopwatch.GetTimestamp(), _stats.Total, from?.Offset ?? 0);
-        var checkpoints = resumption is null ? null : new CheckpointSchedule(TimeSpan.FromSeconds(options.CheckpointIntervalSeconds), Stopwatch.GetTimestamp());
+        var started = Stopwatch.GetTimestamp();
+        var progress = new ProgressTracker(options.BatchSize, TimeSpan.FromSeconds(options.ProgressIntervalSeconds), started, _stats.Total, from?.Offset ?? 0);
+        var checkpoints = resumption is null ? null : new CheckpointSchedule(TimeSpan.FromSeconds(options.CheckpointIntervalSeconds), started);
         var ordinal = from?.Ordinal ?? -1;
         long? linesUnread = null;
         var budgetStop = false;

@@ -51,7 +51,7 @@ public sealed partial class GuidePodRunTests
 
         // Step 12: this run's lines, each with this run's fields in this order.
         var shown = SetupGuide.PodRunLines.Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
-        shown.Select(Shape).Should().Equal(lines.Select(Shape), "Step 12 shows a run of the Job's pod, every line and field (and no WARN: all was delivered)");
+        shown.Select(SetupGuide.LineShape).Should().Equal(lines.Select(SetupGuide.LineShape), "Step 12 shows a run of the Job's pod, every line and field (and no WARN: all was delivered)");
         var baggage = ((string)Manifests.Container(Template, Manifests.BatchContainer)["env"]!.AsArray().Single(e => (string)e!["name"]! == "BAGGAGE")!["value"]!)
             .Split(',').Select(e => e.Split('=')).ToList();
         shown.Should().OnlyContain(l => baggage.All(e => (string?)l[e[0]] == e[1]), "every line carries the Job's BAGGAGE");
@@ -107,10 +107,6 @@ public sealed partial class GuidePodRunTests
     }
 
     private static string SpanName(string name) => "    Name           : " + name;
-
-    /// <summary>A line's message and its field names in order, the summary's included.</summary>
-    private static string Shape(JsonObject line) =>
-        $"{line["message"]}: {string.Join(',', line.Select(p => p.Value is JsonObject o ? $"{p.Key}{{{string.Join(',', o.Select(q => q.Key))}}}" : p.Key))}";
 
     /// <summary>
     /// Step 13's second block: the span and the LogRecord as the debug exporter (verbosity: detailed) prints them,

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using BatchJob.Tests.Support;
 
@@ -23,6 +24,13 @@ public static partial class SetupGuide
         [.. Blocks().Single(b => b.Language == "json" && b.Lines.Any(l => l.Contains("\"app_env\":\"kubernetes\"", StringComparison.Ordinal))).Lines.Where(l => l.StartsWith('{'))];
 
     /// <summary>Every fenced block of setup.md as (language, lines); the language is empty for a plain fence.</summary>
+    /// <summary>A log line's message and its field names in order, a nested object's (the summary's) included.</summary>
+    public static string LineShape(JsonObject line) =>
+        $"{line["message"]}: {string.Join(',', line.Select(p => p.Value is JsonObject o ? $"{p.Key}{{{string.Join(',', o.Select(q => q.Key))}}}" : p.Key))}";
+
+    /// <inheritdoc cref="LineShape(JsonObject)"/>
+    public static string LineShape(string line) => LineShape(JsonNode.Parse(line)!.AsObject());
+
     public static IReadOnlyList<(string Language, IReadOnlyList<string> Lines)> Blocks() => Blocks(Text);
 
     /// <summary>Every fenced block of <paramref name="markdown"/> as (language, lines).</summary>
